@@ -1,0 +1,86 @@
+#include "core/runtime/run_report.h"
+
+#include "core/report/line_chart.h"
+#include "core/report/markdown.h"
+#include "core/report/png.h"
+
+namespace moezoo::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+report::Series series_of(const MetricsTable& metrics, const std::string& column, const std::string& name) {
+  report::Series s;
+  s.name = name;
+  for (const auto& [step, value] : metrics.series(column)) {
+    s.x.push_back(step);
+    s.y.push_back(value);
+  }
+  return s;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+/// Renders one chart to plots/<file> and links it in the report.
+void add_plot(report::MarkdownReport& md, const fs::path& run_dir, const std::string& file,
+              const std::vector<report::Series>& series, report::LineChartOptions options) {
+  if (series.empty()) return;
+  report::write_png(run_dir / "plots" / file, report::render_line_chart(series, options));
+  md.add_image(options.title, "plots/" + file);
+}
+
+std::vector<std::vector<std::string>> metric_rows(const std::map<std::string, double>& values) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, value] : values) rows.push_back({name, report::format_number(value, 5)});
+  return rows;
+}
+
+}  // namespace
+
+void write_run_report(const fs::path& run_dir, const RunSummary& summary, const MetricsTable& metrics) {
+  fs::create_directories(run_dir / "plots");
+  report::MarkdownReport md;
+  md.add_heading(1, summary.title);
+  std::vector<std::vector<std::string>> facts;
+  for (const auto& [k, v] : summary.facts) facts.push_back({k, v});
+  md.add_table({"", ""}, facts);
+  if (!summary.best_metrics.empty()) {
+    md.add_heading(2, "Best evaluation");
+    md.add_table({"metric", "value"}, metric_rows(summary.best_metrics));
+  }
+  if (!summary.last_metrics.empty()) {
+    md.add_heading(2, "Final evaluation");
+    md.add_table({"metric", "value"}, metric_rows(summary.last_metrics));
+  }
+  md.add_heading(2, "Training curves");
+
+  std::vector<report::Series> losses{series_of(metrics, "loss", "task loss")};
+  for (const auto& column : metrics.columns())
+    if (starts_with(column, "aux/")) losses.push_back(series_of(metrics, column, column.substr(4)));
+  report::LineChartOptions loss_options;
+  loss_options.title = "Training loss";
+  loss_options.x_label = "step";
+  loss_options.y_label = "loss";
+  add_plot(md, run_dir, "loss.png", losses, loss_options);
+
+  report::LineChartOptions lr_options;
+  lr_options.title = "Learning rate";
+  lr_options.x_label = "step";
+  lr_options.y_label = "lr";
+  add_plot(md, run_dir, "lr.png", {series_of(metrics, "lr", "lr")}, lr_options);
+
+  std::vector<report::Series> validation;
+  for (const auto& column : metrics.columns())
+    if (starts_with(column, "val/") || starts_with(column, "train/")) validation.push_back(series_of(metrics, column, column));
+  report::LineChartOptions val_options;
+  val_options.title = "Metrics";
+  val_options.x_label = "step";
+  val_options.y_label = "value";
+  add_plot(md, run_dir, "metrics.png", validation, val_options);
+
+  md.add_paragraph("Raw values: [metrics.csv](metrics.csv); resolved configuration: [config.yaml](config.yaml).");
+  md.write(run_dir / "report.md");
+}
+
+}  // namespace moezoo::runtime

@@ -1,0 +1,37 @@
+#pragma once
+/// Full-batch semi-supervised node classification as a TrainTask: one batch per
+/// epoch (the whole graph), cross-entropy on the training nodes, accuracy on
+/// the validation and test nodes.
+
+#include <map>
+#include <memory>
+
+#include "core/runtime/train_task.h"
+#include "datasets/graph/graph_data.h"
+#include "models/geomoe/node_classifier.h"
+
+namespace moezoo::pipelines::geomoe {
+
+class NodeClassificationTask : public runtime::TrainTask {
+ public:
+  NodeClassificationTask(datasets::graph::GraphData graph, std::shared_ptr<models::geomoe::NodeClassifier> model);
+
+  torch::nn::Module& module() override { return *model_; }
+  int64_t batches_per_epoch() const override { return 1; }
+  runtime::StepResult train_batch(int64_t epoch, int64_t index, const c10::Device& device) override;
+  /// val_acc, val_loss, test_acc
+  std::map<std::string, double> evaluate(const c10::Device& device) override;
+
+  /// Logits for every node: [N, C].
+  at::Tensor predict(const c10::Device& device);
+
+ private:
+  void to_device(const c10::Device& device);
+
+  datasets::graph::GraphData graph_;
+  std::shared_ptr<models::geomoe::NodeClassifier> model_;
+  at::Tensor adj_;  // normalised adjacency on the current device
+  c10::Device device_{c10::kCPU};
+};
+
+}  // namespace moezoo::pipelines::geomoe
