@@ -66,10 +66,12 @@ if ((BUILD_TOO)); then
       || { echo; cat "$BUILD.configure.log"; exit 1; }
     done_step
   fi
-  step "building (ninja; first build takes a while on 2 cores)"
-  JOBS="${MOEZOO_JOBS:-$(nproc)}"
-  if ! ninja -C "$BUILD" -j "$JOBS" >"$BUILD.build.log" 2>&1; then
-    echo; grep -E "error|FAILED" -A5 "$BUILD.build.log" | head -60; echo "[setup] build failed: full log in $BUILD.build.log"; exit 1
+  if ! ninja -C "$BUILD" -n 2>/dev/null | grep -q "no work to do"; then
+    step "building (ninja; the first build takes a while on 2 cores; log in $BUILD.build.log)"
+    JOBS="${MOEZOO_JOBS:-$(nproc)}"
+    if ! ninja -C "$BUILD" -j "$JOBS" >"$BUILD.build.log" 2>&1; then
+      echo; grep -E "error|FAILED" -A5 "$BUILD.build.log" | head -60; echo "[setup] build failed: full log in $BUILD.build.log"; exit 1
+    fi
+    done_step
   fi
-  done_step
 fi

@@ -55,11 +55,15 @@ void write_run_report(const fs::path& run_dir, const RunSummary& summary, const 
   }
   md.add_heading(2, "Training curves");
 
-  std::vector<report::Series> losses{series_of(metrics, "loss", "task loss")};
-  for (const auto& column : metrics.columns())
+  // Losses (training, auxiliary, evaluation) on one chart; other metrics on another.
+  auto is_loss = [](const std::string& column) { return column.find("loss") != std::string::npos; };
+  std::vector<report::Series> losses{series_of(metrics, "loss", "train loss")};
+  for (const auto& column : metrics.columns()) {
     if (starts_with(column, "aux/")) losses.push_back(series_of(metrics, column, column.substr(4)));
+    if (starts_with(column, "eval/") && is_loss(column)) losses.push_back(series_of(metrics, column, column));
+  }
   report::LineChartOptions loss_options;
-  loss_options.title = "Training loss";
+  loss_options.title = "Losses";
   loss_options.x_label = "step";
   loss_options.y_label = "loss";
   add_plot(md, run_dir, "loss.png", losses, loss_options);
@@ -72,7 +76,8 @@ void write_run_report(const fs::path& run_dir, const RunSummary& summary, const 
 
   std::vector<report::Series> validation;
   for (const auto& column : metrics.columns())
-    if (starts_with(column, "val/") || starts_with(column, "train/")) validation.push_back(series_of(metrics, column, column));
+    if ((starts_with(column, "eval/") && !is_loss(column)) || starts_with(column, "train/"))
+      validation.push_back(series_of(metrics, column, column));
   report::LineChartOptions val_options;
   val_options.title = "Metrics";
   val_options.x_label = "step";

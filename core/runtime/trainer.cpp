@@ -247,7 +247,7 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
       check_input(values.count(monitor) > 0, "train.monitor",
                   "'" + monitor + "' is not among the evaluation metrics (" + describe(values) + ")");
       MetricsTable::Row row;
-      for (const auto& [name, v] : values) row["val/" + name] = v;
+      for (const auto& [name, v] : values) row["eval/" + name] = v;
       metrics.add(progress.step, row);
       metrics.write_csv(metrics_path);
       result.last_metrics = values;
@@ -288,9 +288,9 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
   if (result.best_metrics.empty() && progress.best_step >= 0) {
     // A resumed run that did not improve: read the best row back from the table.
     for (const auto& column : metrics.columns())
-      if (column.rfind("val/", 0) == 0)
+      if (column.rfind("eval/", 0) == 0)
         for (const auto& [s, v] : metrics.series(column))
-          if (static_cast<int64_t>(s) == progress.best_step) result.best_metrics[column.substr(4)] = v;
+          if (static_cast<int64_t>(s) == progress.best_step) result.best_metrics[column.substr(5)] = v;
   }
 
   RunSummary summary;

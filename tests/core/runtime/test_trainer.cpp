@@ -50,7 +50,7 @@ TEST(Trainer, ResumedRunEqualsUninterruptedRunBitwise) {
   const auto loss = table.series("loss");
   ASSERT_EQ(loss.size(), 6u);  // steps 2,4,...,12
   for (size_t i = 0; i < loss.size(); ++i) EXPECT_EQ(loss[i].first, 2.0 * (i + 1));
-  EXPECT_EQ(table.series("val/mse").size(), 4u);  // steps 3,6,9,12
+  EXPECT_EQ(table.series("eval/mse").size(), 4u);  // steps 3,6,9,12
 }
 
 TEST(Trainer, LossDecreasesAndArtifactsAreWritten) {
@@ -60,7 +60,7 @@ TEST(Trainer, LossDecreasesAndArtifactsAreWritten) {
   runtime::Trainer trainer(options, dir, "train:\n  lr: 0.003\n", "toy");
   const auto result = trainer.fit(task);
   const auto table = runtime::MetricsTable::read_csv(dir / "metrics.csv");
-  const auto mse = table.series("val/mse");
+  const auto mse = table.series("eval/mse");
   ASSERT_GE(mse.size(), 2u);
   EXPECT_LT(mse.back().second, 0.7 * mse.front().second);
   EXPECT_FALSE(table.series("aux/l2").empty());

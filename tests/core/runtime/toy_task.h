@@ -30,7 +30,7 @@ class ToyTask : public runtime::TrainTask {
     net_ = ToyNet();
     auto gen = at::make_generator<at::CPUGeneratorImpl>(1234);
     x_ = torch::randn({96, 8}, gen);
-    y_ = x_.sum(1, true).sin() + 0.1 * torch::randn({96, 1}, gen);
+    y_ = torch::tanh(x_.matmul(0.5 * torch::randn({8, 1}, gen))) + 0.05 * torch::randn({96, 1}, gen);
   }
   torch::nn::Module& module() override { return *net_; }
   int64_t batches_per_epoch() const override { return 6; }
