@@ -1,6 +1,5 @@
 #include "core/runtime/trainer.h"
 
-#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <atomic>
@@ -9,6 +8,7 @@
 #include <csignal>
 #include <sstream>
 
+#include "core/runtime/autocast_scope.h"
 #include "core/runtime/checkpoint.h"
 #include "core/runtime/lr_schedule.h"
 #include "core/runtime/metrics_table.h"
@@ -40,29 +40,6 @@ class SigintScope {
 
  private:
   void (*previous_)(int);
-};
-
-/// bf16 autocast for a forward pass on CUDA; restores the previous state.
-class AutocastScope {
- public:
-  explicit AutocastScope(bool enable) : active_(enable) {
-    if (!active_) return;
-    previous_enabled_ = at::autocast::is_autocast_enabled(at::kCUDA);
-    previous_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-  }
-  ~AutocastScope() {
-    if (!active_) return;
-    at::autocast::set_autocast_enabled(at::kCUDA, previous_enabled_);
-    at::autocast::set_autocast_dtype(at::kCUDA, previous_dtype_);
-    at::autocast::clear_cache();
-  }
-
- private:
-  bool active_;
-  bool previous_enabled_ = false;
-  at::ScalarType previous_dtype_ = at::kBFloat16;
 };
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, std::vector<at::Tensor> params) {

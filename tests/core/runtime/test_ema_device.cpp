@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <ATen/autocast_mode.h>
+
+#include "core/runtime/autocast_scope.h"
 #include "core/runtime/reproducibility.h"
 #include "core/runtime/weight_ema.h"
 #include "core/util/error.h"
@@ -57,4 +60,23 @@ TEST(Reproducibility, RngStateRoundTripContinuesTheStream) {
   in.load_from(input);
   runtime::load_rng_state(in);
   EXPECT_TRUE(torch::equal(torch::rand({5}), expected));
+}
+
+TEST(AutocastScope, EnablesBf16OnCudaAndRestoresThePreviousState) {
+  // The flags are process state, so this runs without a GPU; the numerics of bf16
+  // kernels are LibTorch's and run in the GPU session's tests.
+  ASSERT_FALSE(at::autocast::is_autocast_enabled(at::kCUDA));
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kHalf);
+  {
+    runtime::AutocastScope scope(true);
+    EXPECT_TRUE(at::autocast::is_autocast_enabled(at::kCUDA));
+    EXPECT_EQ(at::autocast::get_autocast_dtype(at::kCUDA), at::kBFloat16);
+    EXPECT_FALSE(at::autocast::is_autocast_enabled(at::kCPU));
+  }
+  EXPECT_FALSE(at::autocast::is_autocast_enabled(at::kCUDA));
+  EXPECT_EQ(at::autocast::get_autocast_dtype(at::kCUDA), at::kHalf);
+  {
+    runtime::AutocastScope off(false);
+    EXPECT_FALSE(at::autocast::is_autocast_enabled(at::kCUDA));
+  }
 }
