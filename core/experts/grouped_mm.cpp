@@ -1,0 +1,246 @@
+#include "core/experts/grouped_mm.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <functional>
+
+#include "core/util/error.h"
+
+namespace moezoo::core {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Tile sizes of the tiled backend: fixed (never derived from the thread count)
+// so that the bits of the result do not depend on it. 128 rows keep a
+// single-threaded GEMM near its peak on AVX2 while giving enough tiles to
+// balance two to a few dozen threads.
+constexpr int64_t kRowTile = 128;  // forward and dx: rows of one expert
+constexpr int64_t kDwTile = 128;   // dw: rows of w[e] (the K dimension)
+
+void check_offsets(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                   const std::vector<int64_t>& offsets) {
+  const char* where = "grouped_mm";
+  check_input(x.dim() == 2, where, "x must be [A, K]");
+  check_input(w.dim() == 3 && w.size(1) == x.size(1), where,
+              "w must be [E, K, N] with K = x.size(1) = " + std::to_string(x.size(1)));
+  check_input(static_cast<int64_t>(offsets.size()) == w.size(0) + 1, where,
+              "offsets must hold E + 1 = " + std::to_string(w.size(0) + 1) + " entries");
+  check_input(offsets.front() == 0 && offsets.back() == x.size(0), where,
+              "offsets must run from 0 to A = " + std::to_string(x.size(0)));
+  for (size_t e = 0; e + 1 < offsets.size(); ++e)
+    check_input(offsets[e] <= offsets[e + 1], where, "offsets must be ascending");
+  if (bias.defined())
+    check_input(bias.dim() == 2 && bias.size(0) == w.size(0) && bias.size(1) == w.size(2), where,
+                "bias must be [E, N]");
+  check_input(x.scalar_type() == w.scalar_type() && (!bias.defined() || bias.scalar_type() == w.scalar_type()),
+              where, "x, w and bias must share one dtype");
+}
+
+/// Runs tasks [0, n) on the intra-op pool; each task is claimed by one thread
+/// (dynamic scheduling), and nested BLAS calls run single-threaded. Grad mode is
+/// thread-local and the pool's threads do not inherit the caller's, so every
+/// task turns it off itself (the matmuls work on saved variables).
+void run_tiles(int64_t n, const std::function<void(int64_t)>& task) {
+  if (n == 0) return;
+  std::atomic<int64_t> next{0};
+  const int64_t workers = std::min<int64_t>(n, at::get_num_threads());
+  at::parallel_for(0, workers, 1, [&](int64_t begin, int64_t end) {
+    at::NoGradGuard no_grad;
+    for (int64_t i = next++; i < n; i = next++) task(i);
+  });
+}
+
+struct Tile {
+  int64_t expert, begin, size;
+};
+
+/// Splits [offsets[e], offsets[e+1]) (or [0, extent) when extent > 0) into blocks of `tile`.
+std::vector<Tile> make_tiles(const std::vector<int64_t>& offsets, int64_t tile, int64_t extent) {
+  std::vector<Tile> tiles;
+  for (size_t e = 0; e + 1 < offsets.size(); ++e) {
+    const int64_t n = offsets[e + 1] - offsets[e];
+    if (n == 0) continue;
+    const int64_t lo = extent > 0 ? 0 : offsets[e], hi = extent > 0 ? extent : offsets[e + 1];
+    for (int64_t b = lo; b < hi; b += tile) tiles.push_back({static_cast<int64_t>(e), b, std::min(tile, hi - b)});
+  }
+  return tiles;
+}
+
+struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
+  // bias is optional<Tensor> because autograd::Function records an undefined
+  // Tensor argument as a variable and then fails on it.
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& w_in,
+                            const std::optional<at::Tensor>& bias_opt, std::vector<int64_t> offsets, bool tiled) {
+    const at::Tensor bias = bias_opt.has_value() ? *bias_opt : at::Tensor();
+    const at::Tensor x = x_in.contiguous(), w = w_in.contiguous();
+    ctx->save_for_backward({x, w});
+    ctx->saved_data["offsets"] = offsets;
+    ctx->saved_data["tiled"] = tiled;
+    ctx->saved_data["bias"] = bias.defined();
+    const int64_t E = w.size(0), N = w.size(2);
+    at::Tensor out = at::empty({x.size(0), N}, x.options());
+    auto rows = [&](int64_t e, int64_t begin, int64_t size) {
+      at::Tensor o = out.narrow(0, begin, size);
+      if (bias.defined()) at::addmm_out(o, bias[e], x.narrow(0, begin, size), w[e]);
+      else at::mm_out(o, x.narrow(0, begin, size), w[e]);
+    };
+    if (tiled) {
+      const auto tiles = make_tiles(offsets, kRowTile, 0);
+      run_tiles(static_cast<int64_t>(tiles.size()), [&](int64_t i) { rows(tiles[i].expert, tiles[i].begin, tiles[i].size); });
+    } else {
+      for (int64_t e = 0; e < E; ++e)
+        if (offsets[e + 1] > offsets[e]) rows(e, offsets[e], offsets[e + 1] - offsets[e]);
+    }
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    TORCH_CHECK(!at::GradMode::is_enabled(),
+                "grouped_mm: the loop/tiled backends have first-order gradients only; use the 'reference' backend "
+                "for double backward");
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &w = saved[1];
+    const std::vector<int64_t> offsets = ctx->saved_data["offsets"].toIntVector();
+    const bool tiled = ctx->saved_data["tiled"].toBool();
+    const bool has_bias = ctx->saved_data["bias"].toBool();
+    const at::Tensor g = grads[0].contiguous();
+    const int64_t E = w.size(0), K = w.size(1), N = w.size(2);
+    const bool need_x = ctx->needs_input_grad(0), need_w = ctx->needs_input_grad(1);
+    const bool need_b = has_bias && ctx->needs_input_grad(2);
+
+    at::Tensor dx, dw, db;
+    if (need_x) dx = at::empty_like(x);
+    if (need_w) dw = at::empty_like(w);
+    if (need_b) db = at::empty({E, N}, g.options());
+    auto count = [&](int64_t e) { return offsets[e + 1] - offsets[e]; };
+    auto dx_rows = [&](int64_t e, int64_t begin, int64_t size) {
+      at::Tensor out = dx.narrow(0, begin, size);
+      at::mm_out(out, g.narrow(0, begin, size), w[e].t());
+    };
+    // dw[e][k0:k0+kn] = x_e[:, k0:k0+kn]^T @ g_e; the bias gradient rides on the first block.
+    auto dw_rows = [&](int64_t e, int64_t k0, int64_t kn) {
+      const at::Tensor ge = g.narrow(0, offsets[e], count(e));
+      if (need_w) {
+        at::Tensor out = dw[e].narrow(0, k0, kn);
+        at::mm_out(out, x.narrow(0, offsets[e], count(e)).narrow(1, k0, kn).t(), ge);
+      }
+      if (need_b && k0 == 0) {
+        at::Tensor out = db[e];
+        at::sum_out(out, ge, 0);
+      }
+    };
+    if (tiled) {
+      std::vector<Tile> tiles;
+      if (need_x) tiles = make_tiles(offsets, kRowTile, 0);
+      const size_t n_dx = tiles.size();
+      if (need_w || need_b) {
+        const auto dw_tiles = make_tiles(offsets, need_w ? kDwTile : K, K);
+        tiles.insert(tiles.end(), dw_tiles.begin(), dw_tiles.end());
+      }
+      run_tiles(static_cast<int64_t>(tiles.size()), [&](int64_t i) {
+        const Tile& t = tiles[i];
+        if (static_cast<size_t>(i) < n_dx) dx_rows(t.expert, t.begin, t.size);
+        else dw_rows(t.expert, t.begin, t.size);
+      });
+    } else {
+      for (int64_t e = 0; e < E; ++e) {
+        if (count(e) == 0) continue;
+        if (need_x) dx_rows(e, offsets[e], count(e));
+        if (need_w || need_b) dw_rows(e, 0, K);
+      }
+    }
+    // Experts without rows get zero gradients (their slices were never written).
+    for (int64_t e = 0; e < E; ++e) {
+      if (count(e) > 0) continue;
+      if (need_w) dw[e].zero_();
+      if (need_b) db[e].zero_();
+    }
+    return {dx, dw, db, at::Tensor(), at::Tensor()};
+  }
+};
+
+at::Tensor grouped_mm_reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                                const std::vector<int64_t>& offsets) {
+  // unbind, not w[e]: the backward of E selects would build E full-size zero gradients.
+  const std::vector<at::Tensor> ws = w.unbind(0);
+  const std::vector<at::Tensor> bs = bias.defined() ? bias.unbind(0) : std::vector<at::Tensor>();
+  std::vector<at::Tensor> parts;
+  for (int64_t e = 0; e < w.size(0); ++e) {
+    const int64_t n = offsets[e + 1] - offsets[e];
+    if (n == 0) continue;
+    const at::Tensor xe = x.narrow(0, offsets[e], n);
+    parts.push_back(bias.defined() ? at::addmm(bs[e], xe, ws[e]) : at::mm(xe, ws[e]));
+  }
+  if (parts.empty()) return at::zeros({0, w.size(2)}, x.options());
+  return at::cat(parts, 0);
+}
+
+at::Tensor grouped_mm_aten(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                           const std::vector<int64_t>& offsets) {
+  const int64_t E = w.size(0);
+  std::vector<int32_t> ends(offsets.begin() + 1, offsets.end());
+  const at::Tensor offs = at::tensor(ends, at::TensorOptions().dtype(at::kInt)).to(x.device());
+  at::Tensor out = at::_grouped_mm(x, w, offs);
+  if (bias.defined()) {
+    const at::Tensor counts = at::tensor(std::vector<int64_t>(offsets.begin() + 1, offsets.end()), at::kLong) -
+                              at::tensor(std::vector<int64_t>(offsets.begin(), offsets.end() - 1), at::kLong);
+    const at::Tensor expert_of_row = at::repeat_interleave(at::arange(E, at::kLong), counts).to(x.device());
+    out = out + bias.index_select(0, expert_of_row);
+  }
+  return out;
+}
+
+GroupedMmBackend auto_backend(const at::Tensor& x) {
+#ifdef INTRA_OP_PARALLEL
+  // Built with OpenMP: at::parallel_for really runs the tiles in parallel.
+  if (x.device().is_cpu()) return GroupedMmBackend::kTiled;
+#endif
+  return GroupedMmBackend::kLoop;
+}
+
+}  // namespace
+
+GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::string& key) {
+  if (name == "auto") return GroupedMmBackend::kAuto;
+  if (name == "loop") return GroupedMmBackend::kLoop;
+  if (name == "tiled") return GroupedMmBackend::kTiled;
+  if (name == "aten") return GroupedMmBackend::kAten;
+  if (name == "reference") return GroupedMmBackend::kReference;
+  throw Error(key + ": unknown grouped matmul backend '" + name + "' (expected auto, loop, tiled, aten or reference)");
+}
+
+std::string to_string(GroupedMmBackend backend) {
+  switch (backend) {
+    case GroupedMmBackend::kAuto: return "auto";
+    case GroupedMmBackend::kLoop: return "loop";
+    case GroupedMmBackend::kTiled: return "tiled";
+    case GroupedMmBackend::kAten: return "aten";
+    case GroupedMmBackend::kReference: return "reference";
+  }
+  return "?";
+}
+
+at::Tensor grouped_mm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                      const std::vector<int64_t>& offsets, GroupedMmBackend backend) {
+  check_offsets(x, w, bias, offsets);
+  if (backend == GroupedMmBackend::kAuto) backend = auto_backend(x);
+  if (backend == GroupedMmBackend::kAten &&
+      !(x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16))
+    backend = GroupedMmBackend::kLoop;
+  const std::optional<at::Tensor> optional_bias = bias.defined() ? std::optional<at::Tensor>(bias) : std::nullopt;
+  switch (backend) {
+    case GroupedMmBackend::kReference: return grouped_mm_reference(x, w, bias, offsets);
+    case GroupedMmBackend::kAten: return grouped_mm_aten(x, w, bias, offsets);
+    case GroupedMmBackend::kTiled:
+      if (x.device().is_cpu()) return GroupedMmFunction::apply(x, w, optional_bias, offsets, true);
+      [[fallthrough]];
+    default: return GroupedMmFunction::apply(x, w, optional_bias, offsets, false);
+  }
+}
+
+}  // namespace moezoo::core

@@ -1,0 +1,41 @@
+#pragma once
+/// Grouped matmul: one matmul per expert over that expert's contiguous rows.
+///
+///   out[o_e : o_{e+1}] = x[o_e : o_{e+1}] @ w[e] (+ bias[e])
+///   x: [A, K], w: [E, K, N], bias: [E, N] or undefined, offsets: E + 1 row offsets
+///   -> out: [A, N]
+///
+/// Backends (all compute the same function; gradients to x, w and bias):
+/// - kLoop:      a custom autograd Function: one addmm_out per non-empty expert
+///               straight into the output (and into dx, dw in backward), no
+///               concatenation; BLAS parallelises each matmul.
+/// - kTiled:     the same, but the per-expert matmuls are cut into fixed tiles
+///               (row blocks forward, row blocks for dx, column blocks for dw)
+///               that run in parallel with single-threaded BLAS: fewer, larger
+///               parallel regions when experts get few rows. Tiles do not depend
+///               on the thread count, so neither do the results.
+/// - kAten:      at::_grouped_mm (float32 / bfloat16 only; others fall back to
+///               kLoop), with its own autograd formula.
+/// - kReference: plain per-expert at::mm + at::cat under ordinary autograd.
+/// kAuto picks the backend measured fastest on the CPU (tools/bench).
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moezoo::core {
+
+enum class GroupedMmBackend { kAuto, kLoop, kTiled, kAten, kReference };
+
+/// "auto" | "loop" | "tiled" | "aten" | "reference"; throws moezoo::Error naming `key` otherwise.
+GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::string& key = "grouped_mm");
+std::string to_string(GroupedMmBackend backend);
+
+/// x: [A, K], w: [E, K, N], bias: [E, N] (or undefined), offsets: E + 1 ascending
+/// row offsets with offsets[0] = 0 and offsets[E] = A -> [A, N]
+at::Tensor grouped_mm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+                      const std::vector<int64_t>& offsets, GroupedMmBackend backend = GroupedMmBackend::kAuto);
+
+}  // namespace moezoo::core
