@@ -77,8 +77,8 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& w_in,
                             const std::optional<at::Tensor>& bias_opt, std::vector<int64_t> offsets, bool tiled) {
     const at::Tensor bias = bias_opt.has_value() ? *bias_opt : at::Tensor();
+    ctx->save_for_backward({x_in, w_in});  // inputs only: C++ Functions may not save intermediates
     const at::Tensor x = x_in.contiguous(), w = w_in.contiguous();
-    ctx->save_for_backward({x, w});
     ctx->saved_data["offsets"] = offsets;
     ctx->saved_data["tiled"] = tiled;
     ctx->saved_data["bias"] = bias.defined();
@@ -104,7 +104,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
                 "grouped_mm: the loop/tiled backends have first-order gradients only; use the 'reference' backend "
                 "for double backward");
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &x = saved[0], &w = saved[1];
+    const at::Tensor x = saved[0].contiguous(), w = saved[1].contiguous();
     const std::vector<int64_t> offsets = ctx->saved_data["offsets"].toIntVector();
     const bool tiled = ctx->saved_data["tiled"].toBool();
     const bool has_bias = ctx->saved_data["bias"].toBool();
