@@ -17,9 +17,11 @@
 /// - kAten:      at::_grouped_mm (float32 / bfloat16 only; others fall back to
 ///               kLoop), with its own autograd formula.
 /// - kReference: plain per-expert at::mm + at::cat under ordinary autograd.
-/// kAuto picks the backend measured fastest on the CPU (tools/bench).
+/// kAuto: see default_grouped_mm_backend (measured with tools/bench: without OpenMP
+/// the tiles would run one after another, each with multi-threaded BLAS).
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <string>
@@ -32,6 +34,9 @@ enum class GroupedMmBackend { kAuto, kLoop, kTiled, kAten, kReference };
 /// "auto" | "loop" | "tiled" | "aten" | "reference"; throws moezoo::Error naming `key` otherwise.
 GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::string& key = "grouped_mm");
 std::string to_string(GroupedMmBackend backend);
+/// What kAuto means on `device`: kTiled on the CPU when this library was built with
+/// OpenMP (so at::parallel_for runs in parallel), else kLoop.
+GroupedMmBackend default_grouped_mm_backend(c10::Device device);
 
 /// x: [A, K], w: [E, K, N], bias: [E, N] (or undefined), offsets: E + 1 ascending
 /// row offsets with offsets[0] = 0 and offsets[E] = A -> [A, N]

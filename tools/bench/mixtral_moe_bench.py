@@ -8,8 +8,8 @@ two tables can be read side by side.
 
 Method (as moe_layer_bench.cpp): x [1, T, d] requires grad, loss = <out, g>,
 backward, gradients set to none before each step; warm-up steps, then timed
-rounds that visit every implementation in turn; the median step time; tokens/s =
-T / median. Rows:
+rounds that visit every implementation in turn; the median step time (and the
+fastest, in brackets); tokens/s = T / median. Rows:
   dense SwiGLU MLP (intermediate = k*h)   the same active FLOPs, bias-free like Mixtral
   mixtral eager                         transformers' default per-expert loop
   mixtral grouped_mm                    transformers' sorted torch._grouped_mm path
@@ -64,7 +64,7 @@ def main():
           f"{args.reps} reps after {args.warmup} warm-up, implementations interleaved round by round, wall clock")
     print(f"THP_MEM_ALLOC_ENABLE={os.environ.get('THP_MEM_ALLOC_ENABLE', '(unset)')}; "
           f"load average at start: {load_average()}\n")
-    print(f"{'E':>4} {'k':>2}  {'implementation':<34} {'ms/step':>10} {'tokens/s':>12} {'vs dense':>9}")
+    print(f"{'E':>4} {'k':>2}  {'implementation':<38} {'ms/step':>10} {'(min)':>9} {'tokens/s':>12} {'vs dense':>9}")
 
     class DenseSwiGLU(torch.nn.Module):
         def __init__(self, d, h):
@@ -118,7 +118,8 @@ def main():
             dense = statistics.median(cands[0][2])
             for name, _, times in cands:
                 t = statistics.median(times)
-                print(f"{E:>4} {k:>2}  {name:<34} {1e3 * t:>10.1f} {T / t:>12.0f} {dense / t:>8.2f}x")
+                print(f"{E:>4} {k:>2}  {name:<38} {1e3 * t:>10.1f} {1e3 * min(times):>9.1f} {T / t:>12.0f} "
+                      f"{dense / t:>8.2f}x")
             print(flush=True)
     print(f"load average at end: {load_average()}")
 

@@ -10,7 +10,8 @@
 // Every implementation does the same step: out = f(x) (x requires grad), loss =
 // <out, g> (+ the layer's auxiliary losses), backward, gradients set to none
 // before the next step. Reported: the median of `reps` timed steps after
-// `warmup` untimed ones, tokens/s = T / median, and ratios measured in this run.
+// `warmup` untimed ones (and the fastest step, in brackets), tokens/s = T / median,
+// and ratios of medians measured in this run.
 //   dense   : the expert MLP with hidden = k * h on every token (same active FLOPs)
 //   naive   : a loop over experts with boolean masks, every expert on every token
 //   indexed : a loop over experts gathering its tokens (index_select / index_add,
@@ -122,6 +123,7 @@ struct Candidate {
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
   }
+  double min() const { return times.empty() ? 0.0 : *std::min_element(times.begin(), times.end()); }
 };
 
 /// Warm-up, then timed rounds that visit every candidate in turn, so that a
@@ -193,8 +195,8 @@ int main(int argc, char** argv) try {
               args.naive_reps, args.cpu_clock ? "process CPU" : "wall");
   const char* thp = std::getenv("THP_MEM_ALLOC_ENABLE");
   std::printf("THP_MEM_ALLOC_ENABLE=%s; load average at start: %s\n\n", thp ? thp : "(unset)", load_average().c_str());
-  std::printf("%4s %2s  %-34s %10s %12s %9s %9s\n", "E", "k", "implementation", "ms/step", "tokens/s", "vs dense",
-              "vs naive");
+  std::printf("%4s %2s  %-34s %10s %9s %12s %9s %9s\n", "E", "k", "implementation", "ms/step", "(min)", "tokens/s",
+              "vs dense", "vs naive");
 
   const int64_t T = args.tokens, D = args.d, H = args.hidden;
   for (int64_t E : args.experts)
@@ -284,11 +286,14 @@ int main(int argc, char** argv) try {
                          },
                          args.reps, {}});
       };
-      layer_candidate("moezoo MoELayer (auto)", GroupedMmBackend::kAuto, DispatchBackend::kAuto);
+      const GroupedMmBackend auto_gmm = default_grouped_mm_backend(torch::kCPU);
+      layer_candidate("moezoo MoELayer (auto: " + to_string(auto_gmm) + ")", GroupedMmBackend::kAuto,
+                      DispatchBackend::kAuto);
       if (args.variants) {
         for (auto gmm : {GroupedMmBackend::kLoop, GroupedMmBackend::kTiled, GroupedMmBackend::kAten,
                          GroupedMmBackend::kReference})
-          layer_candidate("moezoo grouped_mm=" + to_string(gmm), gmm, DispatchBackend::kAuto);
+          if (gmm != auto_gmm)
+            layer_candidate("moezoo grouped_mm=" + to_string(gmm), gmm, DispatchBackend::kAuto);
         layer_candidate("moezoo dispatch=aten", GroupedMmBackend::kAuto, DispatchBackend::kAten);
       }
 
@@ -297,8 +302,8 @@ int main(int argc, char** argv) try {
       const double naive = args.naive_reps > 0 ? cands[1].median() : 0.0;
       for (const auto& c : cands) {
         const double t = c.median();
-        std::printf("%4lld %2lld  %-34s %10.1f %12.0f %8.2fx", static_cast<long long>(E), static_cast<long long>(k),
-                    c.name.c_str(), 1e3 * t, T / t, dense / t);
+        std::printf("%4lld %2lld  %-34s %10.1f %9.1f %12.0f %8.2fx", static_cast<long long>(E),
+                    static_cast<long long>(k), c.name.c_str(), 1e3 * t, 1e3 * c.min(), T / t, dense / t);
         if (naive > 0) std::printf(" %8.2fx\n", naive / t);
         else std::printf(" %9s\n", "-");
       }

@@ -2,6 +2,7 @@
 // experts, each against a per-row or per-expert reference written from the
 // same weights: forward and every gradient.
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -85,6 +86,22 @@ TEST(GroupedMm, EveryBackendIsBitwiseReproducible) {
     const auto first = run(), second = run();
     for (size_t i = 0; i < first.size(); ++i) EXPECT_TRUE(bitwise_equal(first[i], second[i])) << name << " " << i;
   }
+}
+
+// With two threads (the suite runs on one) the tiled backend runs its tiles in
+// parallel where LibTorch's OpenMP is compiled in; the pool's threads must not
+// record autograd history.
+TEST(GroupedMm, TiledMatchesRowsOnTwoThreads) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(2);
+  torch::manual_seed(12);
+  const auto offsets = offsets_from_counts({300, 0, 5, 270});
+  const at::Tensor x = torch::randn({offsets.back(), 300}).requires_grad_(true);
+  const at::Tensor w = torch::randn({4, 300, 40}).requires_grad_(true);
+  const at::Tensor b = torch::randn({4, 40}).requires_grad_(true);
+  expect_same_function([&] { return grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled); },
+                       [&] { return per_row_reference(x, w, b, offsets); }, {x, w, b}, {"x", "w", "bias"}, 1e-5);
+  at::set_num_threads(threads);
 }
 
 TEST(GroupedMm, RejectsInconsistentOffsetsAndShapes) {

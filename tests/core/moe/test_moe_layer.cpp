@@ -5,6 +5,7 @@
 // parameter, in float32 (relative error < 1e-5) and float64 (< 1e-12), on
 // [B, S, D] inputs with an expert that gets no tokens and one that gets many.
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -194,6 +195,22 @@ INSTANTIATE_TEST_SUITE_P(Variants, MoELayerVsNaive,
                            return std::get<0>(info.param).name +
                                   (std::get<1>(info.param) == at::kDouble ? "_f64" : "_f32");
                          });
+
+TEST(MoELayer, MatchesNaiveOnTwoThreads) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(2);
+  LayerCase c;
+  c.shared = 1;
+  torch::manual_seed(13);
+  MoELayer layer(options_for(c));
+  skew_router(*layer);
+  const at::Tensor x = torch::randn({4, 80, kD}).requires_grad_(true);
+  std::vector<at::Tensor> leaves{x};
+  for (const auto& p : layer->parameters()) leaves.push_back(p);
+  expect_same_function([&] { return layer->forward(x, nullptr); }, [&] { return testing::naive_moe_layer(*layer, x); },
+                       leaves, {}, 1e-5);
+  at::set_num_threads(threads);
+}
 
 TEST(MoELayer, BitwiseReproducibleWithOneSeed) {
   auto run = [] {
