@@ -1,5 +1,6 @@
 #include "core/runtime/run_report.h"
 
+#include "core/report/heatmap.h"
 #include "core/report/line_chart.h"
 #include "core/report/markdown.h"
 #include "core/report/png.h"
@@ -34,6 +35,42 @@ std::vector<std::vector<std::string>> metric_rows(const std::map<std::string, do
   std::vector<std::vector<std::string>> rows;
   for (const auto& [name, value] : values) rows.push_back({name, report::format_number(value, 5)});
   return rows;
+}
+
+/// Each layer's load divided by its mean over experts: 1 = balanced, 0 = dead.
+std::vector<std::vector<double>> relative_load(const std::vector<std::vector<double>>& load) {
+  std::vector<std::vector<double>> rows;
+  for (const auto& layer : load) {
+    double mean = 0;
+    for (double v : layer) mean += v / static_cast<double>(layer.size());
+    std::vector<double> row;
+    for (double v : layer) row.push_back(mean > 0 ? v / mean : 0.0);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void add_load_balance(report::MarkdownReport& md, const fs::path& run_dir, const RunSummary& summary,
+                      const MetricsTable& metrics) {
+  md.add_heading(2, "Load balance");
+  std::vector<report::Series> balance;
+  for (const char* column : {"moe/cv", "moe/max_vio"})
+    if (!metrics.series(column).empty()) balance.push_back(series_of(metrics, column, column + 4));
+  report::LineChartOptions options;
+  options.title = "Expert load balance (mean over MoE layers)";
+  options.x_label = "step";
+  options.y_label = "CV / MaxVio";
+  add_plot(md, run_dir, "load_balance.png", balance, options);
+
+  report::HeatmapOptions heat;
+  heat.title = "Expert load / mean, epoch " + std::to_string(summary.load_epoch);
+  heat.x_label = "expert";
+  heat.y_label = "MoE layer";
+  heat.vmin = 0.0;
+  report::write_png(run_dir / "plots" / "expert_load.png",
+                    report::render_heatmap(relative_load(summary.expert_load), summary.load_layers, {}, heat));
+  md.add_image(heat.title, "plots/expert_load.png");
+  md.add_paragraph("Load per epoch, layer and expert: [expert_load.csv](expert_load.csv).");
 }
 
 }  // namespace
@@ -83,6 +120,8 @@ void write_run_report(const fs::path& run_dir, const RunSummary& summary, const 
   val_options.x_label = "step";
   val_options.y_label = "value";
   add_plot(md, run_dir, "metrics.png", validation, val_options);
+
+  if (!summary.expert_load.empty()) add_load_balance(md, run_dir, summary, metrics);
 
   md.add_paragraph("Raw values: [metrics.csv](metrics.csv); resolved configuration: [config.yaml](config.yaml).");
   md.write(run_dir / "report.md");

@@ -14,6 +14,7 @@
 #include "core/runtime/metrics_table.h"
 #include "core/runtime/progress.h"
 #include "core/runtime/reproducibility.h"
+#include "core/runtime/routing_monitor.h"
 #include "core/runtime/run_report.h"
 #include "core/runtime/weight_ema.h"
 #include "core/util/atomic_file.h"
@@ -112,6 +113,7 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
   torch::nn::Module& module = task.module();
   module.to(device);
   module.train();
+  RoutingMonitor routing(module);
   const auto params = module.parameters();
   auto optimizer = make_optimizer(o, params);
   std::unique_ptr<WeightEma> ema = o.ema_decay() > 0 ? std::make_unique<WeightEma>(module, o.ema_decay()) : nullptr;
@@ -158,6 +160,7 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
     const double lr = schedule.at(step);
     set_lr(*optimizer, lr);
     optimizer->zero_grad();
+    routing.begin_step();
 
     bool finite = true;
     double step_loss = 0.0;
@@ -191,7 +194,9 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
     if (finite) {
       if (o.grad_clip() > 0) window.add("grad_norm", torch::nn::utils::clip_grad_norm_(params, o.grad_clip()));
       optimizer->step();
+      routing.after_step();
       if (ema) ema->update(module);
+      for (const auto& [name, v] : routing.step_metrics()) window.add(name, v);
     } else {
       optimizer->zero_grad();
       ++progress.skipped_steps;
@@ -208,6 +213,16 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
       metrics.add(progress.step, row);
       metrics.write_csv(metrics_path);
       window.clear();
+    }
+
+    // Routing statistics of an epoch close when its last batch has run.
+    const int64_t next_batch = progress.step * o.accumulate();
+    if (!routing.empty() && (next_batch / per_epoch > step * o.accumulate() / per_epoch || last_step)) {
+      const auto epoch_metrics = routing.end_epoch((next_batch - 1) / per_epoch + 1);
+      if (!epoch_metrics.empty()) {
+        metrics.add(progress.step, epoch_metrics);
+        metrics.write_csv(metrics_path);
+      }
     }
 
     if (progress.step % eval_every == 0 || last_step) {
@@ -280,6 +295,12 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
                                                   : result.stopped_early ? "early stopping" : "completed"}};
   summary.best_metrics = result.best_metrics;
   summary.last_metrics = result.last_metrics;
+  if (!routing.epochs().empty()) {
+    routing.write_load_csv(run_dir_ / "expert_load.csv");
+    summary.load_layers = routing.layer_names();
+    summary.load_epoch = routing.epochs().back().epoch;
+    summary.expert_load = routing.epochs().back().load;
+  }
   write_run_report(run_dir_, summary, metrics);
   return result;
 }
