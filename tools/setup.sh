@@ -57,6 +57,12 @@ if ! "$VENV/bin/python" -c 'import torch, numpy, safetensors' 2>/dev/null; then
   "$VENV/bin/python" -m pip install -q "$TORCH_SPEC" numpy safetensors
   done_step
 fi
+# scipy + POT: the independent exact-OT reference of tools/check_orc.py (a CTest check).
+if ! "$VENV/bin/python" -c 'import scipy, ot' 2>/dev/null; then
+  step "installing scipy and POT (exact optimal transport, for the curvature check) into the venv"
+  "$VENV/bin/python" -m pip install -q scipy pot
+  done_step
+fi
 
 # --- configure and build --------------------------------------------------------
 if ((BUILD_TOO)); then
