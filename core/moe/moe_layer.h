@@ -30,6 +30,7 @@
 #include "core/experts/expert_bank.h"
 #include "core/experts/heterogeneous_experts.h"
 #include "core/moe/feed_forward.h"
+#include "core/moe/routed_layer.h"
 #include "core/routing/make_router.h"
 
 namespace moezoo::core {
@@ -65,7 +66,7 @@ struct MoELayerOptions {
 
 /// Not Cloneable: it derives from the FeedForward interface (a Module), and its
 /// routers are plain Router modules.
-class MoELayerImpl : public FeedForward {
+class MoELayerImpl : public FeedForward, public RoutedLayer {
  public:
   explicit MoELayerImpl(MoELayerOptions options);
 
@@ -78,11 +79,11 @@ class MoELayerImpl : public FeedForward {
   /// The routing of the last forward (detached), e.g. for plots.
   const Routing& last_routing() const { return last_routing_; }
   /// Statistics accumulated in training mode (reset by the trainer).
-  RoutingStats& stats() { return stats_; }
+  RoutingStats& stats() override { return stats_; }
   const RoutingStats& stats() const { return stats_; }
   /// Applies the auxiliary-loss-free expert-bias update from the load observed
   /// since the last call (no-op when balancer.bias_update_rate is 0).
-  void step_expert_bias();
+  void step_expert_bias() override;
 
   const MoELayerOptions& options() const { return options_; }
   const std::shared_ptr<Router>& router() const { return router_; }

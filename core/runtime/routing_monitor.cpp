@@ -6,14 +6,14 @@
 #include <numeric>
 #include <sstream>
 
-#include "core/moe/moe_layer.h"
+#include "core/moe/routed_layer.h"
 #include "core/util/atomic_file.h"
 
 namespace moezoo::runtime {
 
 RoutingMonitor::RoutingMonitor(torch::nn::Module& module) {
   for (const auto& item : module.named_modules("model")) {
-    if (auto* layer = dynamic_cast<core::MoELayerImpl*>(item.value().get())) {
+    if (auto* layer = dynamic_cast<core::RoutedLayer*>(item.value().get())) {
       layers_.push_back(layer);
       names_.push_back(item.key());
     }
@@ -30,7 +30,7 @@ void RoutingMonitor::after_step() {
 
 std::map<std::string, double> RoutingMonitor::step_metrics() const {
   std::map<std::string, std::pair<double, int>> sums;
-  for (const auto* layer : layers_)
+  for (auto* layer : layers_)
     for (const auto& [name, value] : layer->stats().step_metrics())
       if (name != "tokens" && std::isfinite(value)) {
         sums[name].first += value;

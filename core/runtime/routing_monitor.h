@@ -1,5 +1,5 @@
 #pragma once
-/// What the trainer watches in the MoE layers of a model (core/moe/moe_layer.h):
+/// What the trainer watches in the MoE layers of a model (core/moe/routed_layer.h):
 /// it resets their RoutingStats before each step, applies the auxiliary-loss-free
 /// expert-bias update after each optimizer step, logs the step's balance metrics
 /// (averaged over layers) and, per epoch, each layer's metrics and load, which the
@@ -14,7 +14,7 @@
 #include <vector>
 
 namespace moezoo::core {
-class MoELayerImpl;
+class RoutedLayer;
 }
 
 namespace moezoo::runtime {
@@ -54,7 +54,7 @@ class RoutingMonitor {
   void write_load_csv(const std::filesystem::path& path) const;
 
  private:
-  std::vector<core::MoELayerImpl*> layers_;
+  std::vector<core::RoutedLayer*> layers_;
   std::vector<std::string> names_;
   std::vector<EpochLoad> epochs_;
 };

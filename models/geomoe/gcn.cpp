@@ -24,10 +24,10 @@ GCN::GCN(GCNOptions options) : options_(options) {
   }
 }
 
-at::Tensor GCN::forward(const at::Tensor& x, const at::Tensor& adj) {
-  at::Tensor h = x;
+at::Tensor GCN::forward(const GraphInputs& graph) {
+  at::Tensor h = graph.x;
   for (size_t l = 0; l < convs_.size(); ++l) {
-    h = convs_[l]->forward(dropout_(h), adj);
+    h = convs_[l]->forward(dropout_(h), graph.adj);
     if (l + 1 < convs_.size()) h = torch::relu(h);
   }
   return h;

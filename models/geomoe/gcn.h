@@ -42,8 +42,8 @@ TORCH_MODULE(GCNConv);
 class GCN : public NodeClassifier {
  public:
   explicit GCN(GCNOptions options);
-  /// x: [N, F], adj: sparse [N, N] -> logits [N, C]
-  at::Tensor forward(const at::Tensor& x, const at::Tensor& adj) override;
+  /// graph.x: [N, F], graph.adj: sparse [N, N] -> logits [N, C]
+  at::Tensor forward(const GraphInputs& graph) override;
 
  private:
   GCNOptions options_;

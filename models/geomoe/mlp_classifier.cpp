@@ -10,8 +10,8 @@ MLPClassifier::MLPClassifier(MLPClassifierOptions o) {
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout()));
 }
 
-at::Tensor MLPClassifier::forward(const at::Tensor& x, const at::Tensor& /*adj*/) {
-  return fc2_(dropout_(torch::relu(fc1_(dropout_(x)))));
+at::Tensor MLPClassifier::forward(const GraphInputs& graph) {
+  return fc2_(dropout_(torch::relu(fc1_(dropout_(graph.x)))));
 }
 
 }  // namespace moezoo::models::geomoe

@@ -22,8 +22,8 @@ struct MLPClassifierOptions {
 class MLPClassifier : public NodeClassifier {
  public:
   explicit MLPClassifier(MLPClassifierOptions options);
-  /// x: [N, F] -> logits [N, C]; adj unused.
-  at::Tensor forward(const at::Tensor& x, const at::Tensor& adj) override;
+  /// graph.x: [N, F] -> logits [N, C]; the edges are unused.
+  at::Tensor forward(const GraphInputs& graph) override;
 
  private:
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};

@@ -41,10 +41,16 @@ Built build(const runtime::Config& config, const fs::path& data_root) {
   const auto model_name = config.get<std::string>("model.name");
   auto model = models::geomoe::graph_models().get(model_name).factory(config.at("model"), graph.num_features(),
                                                                        graph.num_classes);
+  pipelines::geomoe::CurvatureSettings curvature;
+  curvature.orc.alpha = config.get<double>("curvature.alpha", curvature.orc.alpha);
+  curvature.orc.distance = datasets::graph_structure::parse_distance_kind(
+      config.get<std::string>("curvature.distance", "hop"), "curvature.distance");
+  curvature.orc.threads = static_cast<int>(config.get<int64_t>("curvature.threads", 0));
+  curvature.cache_dir = config.get<std::string>("curvature.cache_dir", "");
   Built built;
   built.model_name = model_name;
   built.dataset_name = graph.name;
-  built.task = std::make_unique<pipelines::geomoe::NodeClassificationTask>(std::move(graph), model);
+  built.task = std::make_unique<pipelines::geomoe::NodeClassificationTask>(std::move(graph), model, curvature);
   return built;
 }
 

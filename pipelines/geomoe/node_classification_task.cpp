@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include "models/geomoe/graph_adjacency.h"
 
 namespace moezoo::pipelines::geomoe {
 
@@ -13,21 +12,25 @@ double accuracy(const at::Tensor& logits, const at::Tensor& y, const at::Tensor&
 }  // namespace
 
 NodeClassificationTask::NodeClassificationTask(datasets::graph::GraphData graph,
-                                               std::shared_ptr<models::geomoe::NodeClassifier> model)
+                                               std::shared_ptr<models::geomoe::NodeClassifier> model,
+                                               CurvatureSettings curvature)
     : graph_(std::move(graph)), model_(std::move(model)) {
-  adj_ = models::geomoe::normalized_adjacency(graph_.edge_index, graph_.num_nodes());
+  curvature.needed = curvature.needed || model_->needs_curvature();
+  inputs_ = build_graph_inputs(graph_, curvature);
 }
 
 void NodeClassificationTask::to_device(const c10::Device& device) {
   if (device == device_) return;
-  for (auto* t : {&graph_.x, &graph_.y, &graph_.train_mask, &graph_.val_mask, &graph_.test_mask, &adj_}) *t = t->to(device);
+  for (auto* t : {&graph_.y, &graph_.train_mask, &graph_.val_mask, &graph_.test_mask, &inputs_.x, &inputs_.adj,
+                  &inputs_.edge_index, &inputs_.node_curvature, &inputs_.edge_curvature})
+    if (t->defined()) *t = t->to(device);
   device_ = device;
 }
 
 runtime::StepResult NodeClassificationTask::train_batch(int64_t, int64_t, const c10::Device& device) {
   to_device(device);
   runtime::StepResult r;
-  const auto logits = model_->forward(graph_.x, adj_);
+  const auto logits = model_->forward(inputs_);
   r.loss = torch::cross_entropy_loss(logits.index({graph_.train_mask}), graph_.y.index({graph_.train_mask}));
   r.aux = model_->aux_losses();
   r.metrics["acc"] = accuracy(logits.detach(), graph_.y, graph_.train_mask);
@@ -36,7 +39,7 @@ runtime::StepResult NodeClassificationTask::train_batch(int64_t, int64_t, const 
 
 at::Tensor NodeClassificationTask::predict(const c10::Device& device) {
   to_device(device);
-  return model_->forward(graph_.x, adj_);
+  return model_->forward(inputs_);
 }
 
 std::map<std::string, double> NodeClassificationTask::evaluate(const c10::Device& device) {

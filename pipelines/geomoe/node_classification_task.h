@@ -8,13 +8,16 @@
 
 #include "core/runtime/train_task.h"
 #include "datasets/graph/graph_data.h"
+#include "pipelines/geomoe/graph_inputs_builder.h"
 #include "models/geomoe/node_classifier.h"
 
 namespace moezoo::pipelines::geomoe {
 
 class NodeClassificationTask : public runtime::TrainTask {
  public:
-  NodeClassificationTask(datasets::graph::GraphData graph, std::shared_ptr<models::geomoe::NodeClassifier> model);
+  /// Curvature is computed (or read from its cache) when the model needs_curvature().
+  NodeClassificationTask(datasets::graph::GraphData graph, std::shared_ptr<models::geomoe::NodeClassifier> model,
+                         CurvatureSettings curvature = {});
 
   torch::nn::Module& module() override { return *model_; }
   int64_t batches_per_epoch() const override { return 1; }
@@ -24,13 +27,15 @@ class NodeClassificationTask : public runtime::TrainTask {
 
   /// Logits for every node: [N, C].
   at::Tensor predict(const c10::Device& device);
+  const datasets::graph::GraphData& graph() const { return graph_; }
+  const models::geomoe::GraphInputs& inputs() const { return inputs_; }
 
  private:
   void to_device(const c10::Device& device);
 
   datasets::graph::GraphData graph_;
   std::shared_ptr<models::geomoe::NodeClassifier> model_;
-  at::Tensor adj_;  // normalised adjacency on the current device
+  models::geomoe::GraphInputs inputs_;  // on the current device
   c10::Device device_{c10::kCPU};
 };
 

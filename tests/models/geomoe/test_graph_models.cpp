@@ -6,6 +6,7 @@
 
 #include "core/runtime/config.h"
 #include "datasets/graph/synthetic_graph.h"
+#include "models/geomoe/curvature_features.h"
 #include "models/geomoe/graph_adjacency.h"
 #include "models/geomoe/model_registry.h"
 #include "tests/support/test_data.h"
@@ -17,7 +18,7 @@ namespace {
 
 struct SmallGraph {
   datasets::graph::GraphData g;
-  at::Tensor adj;
+  models::geomoe::GraphInputs in;
 };
 
 SmallGraph small_graph() {
@@ -29,7 +30,13 @@ SmallGraph small_graph() {
   o.val = 20;
   o.test = 20;
   SmallGraph s{datasets::graph::make_synthetic_graph(o), {}};
-  s.adj = models::geomoe::normalized_adjacency(s.g.edge_index, s.g.num_nodes());
+  s.in.x = s.g.x;
+  s.in.edge_index = s.g.edge_index;
+  s.in.adj = models::geomoe::normalized_adjacency(s.g.edge_index, s.g.num_nodes());
+  // Curvature-like values in (-1, 1), equal in both directions of an edge.
+  const auto ends = std::get<0>(s.g.edge_index.sort(0));
+  s.in.edge_curvature = torch::sin(1.7 * ends[0].to(torch::kFloat) + 0.3 * ends[1].to(torch::kFloat));
+  s.in.node_curvature = models::geomoe::node_curvature_features(s.g.edge_index, s.in.edge_curvature, s.g.num_nodes());
   return s;
 }
 
@@ -47,7 +54,7 @@ TEST_P(GraphModels, ForwardGradientsSaveLoadDeterminism) {
   const auto s = small_graph();
   auto model = make(GetParam(), 3);
   model->train();
-  const auto logits = model->forward(s.g.x, s.adj);
+  const auto logits = model->forward(s.in);
   ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{120, 3}));
   ASSERT_TRUE(torch::isfinite(logits).all().item<bool>());
 
@@ -59,7 +66,7 @@ TEST_P(GraphModels, ForwardGradientsSaveLoadDeterminism) {
 
   // Save/load round trip into a model with other initial weights gives the same output.
   model->eval();
-  const auto expected = model->forward(s.g.x, s.adj);
+  const auto expected = model->forward(s.in);
   const auto path = moezoo::testing::temp_dir("graph_models") / "model.pt";
   torch::serialize::OutputArchive out;
   model->save(out);
@@ -69,14 +76,14 @@ TEST_P(GraphModels, ForwardGradientsSaveLoadDeterminism) {
   in.load_from(path.string());
   other->load(in);
   other->eval();
-  EXPECT_TRUE(torch::equal(other->forward(s.g.x, s.adj), expected));
+  EXPECT_TRUE(torch::equal(other->forward(s.in), expected));
 
   // Same seed, same weights and same training-mode output (dropout included).
   auto a = make(GetParam(), 11), b = make(GetParam(), 11);
   torch::manual_seed(5);
-  const auto out_a = a->forward(s.g.x, s.adj);
+  const auto out_a = a->forward(s.in);
   torch::manual_seed(5);
-  const auto out_b = b->forward(s.g.x, s.adj);
+  const auto out_b = b->forward(s.in);
   EXPECT_TRUE(torch::equal(out_a, out_b));
 }
 
