@@ -28,4 +28,20 @@ void validate(const GraphData& g, const std::string& where) {
   check_input(at::isfinite(g.x).all().item<bool>(), where, "features contain NaN or Inf");
 }
 
+at::Tensor undirected_edge_index(const at::Tensor& pairs, int64_t num_nodes, const std::string& where) {
+  check_input(pairs.defined() && pairs.dim() == 2 && pairs.size(0) == 2, where, "edges must be an array [2, E]");
+  auto p = pairs.to(at::kLong);
+  if (p.numel() == 0) return at::zeros({2, 0}, at::kLong);
+  const int64_t lo = p.min().item<int64_t>(), hi = p.max().item<int64_t>();
+  check_input(lo >= 0 && hi < num_nodes, where,
+              "edge refers to node " + std::to_string(lo < 0 ? lo : hi) + ", outside [0, " + std::to_string(num_nodes) + ")");
+  auto both = at::cat({p, p.flip(0)}, 1);
+  both = both.index_select(1, both[0].ne(both[1]).nonzero().squeeze(1));
+  // One int64 key per directed pair (exact for N < 3e9): sorting it orders by (source,
+  // target) and unique_consecutive then drops repeats, both deterministic on CPU.
+  auto key = std::get<0>(at::sort(both[0] * num_nodes + both[1]));
+  key = std::get<0>(at::unique_consecutive(key));
+  return at::stack({key.div(num_nodes, "floor"), key.remainder(num_nodes)}).contiguous();
+}
+
 }  // namespace moezoo::datasets::graph

@@ -25,6 +25,8 @@ GraphData load_planetoid_npz(const std::filesystem::path& path) {
   g.test_mask = take("test_mask").to(at::kBool);
   check_input(g.y.dim() == 1 && g.y.numel() > 0, where + ": y", "labels must be a non-empty 1-d array");
   g.num_classes = g.y.max().item<int64_t>() + 1;
+  g.num_stored_splits = 1;
+  g.split = "public";
   validate(g, where);
   return g;
 }
