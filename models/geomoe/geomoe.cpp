@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include "core/routing/make_router.h"
 #include "core/util/error.h"
 #include "models/geomoe/curvature_losses.h"
@@ -48,6 +50,16 @@ GeoMoE::GeoMoE(GeoMoEOptions options)
                                                         .beta_init(o.prior_weight())));
   if (o.linear_readout()) classifier_ = register_module("classifier", torch::nn::Linear(o.hidden(), o.classes()));
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout()));
+}
+
+std::vector<std::string> GeoMoE::expert_names() const {
+  std::vector<std::string> names;
+  for (double k : options_.kappas()) {
+    std::ostringstream name;
+    name << "kappa=" << k;
+    names.push_back(name.str());
+  }
+  return names;
 }
 
 at::Tensor GeoMoE::kappas() const {

@@ -87,7 +87,9 @@ class GeoMoE : public NodeClassifier, public core::RoutedLayer {
   core::RoutingStats& stats() override { return stats_; }
 
   /// The gate's per-node weights of the last forward: [N, E] (zeros for unchosen experts).
-  const at::Tensor& last_gate() const { return last_gate_; }
+  at::Tensor expert_weights() const override { return last_gate_; }
+  /// "kappa=-1", "kappa=0", "kappa=1" (initial curvatures).
+  std::vector<std::string> expert_names() const override;
   /// [E] current expert curvatures.
   at::Tensor kappas() const;
   const GeoMoEOptions& options() const { return options_; }

@@ -5,6 +5,9 @@
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
 
+#include <string>
+#include <vector>
+
 #include "core/moe/aux_losses.h"
 
 namespace moezoo::models::geomoe {
@@ -32,6 +35,11 @@ class NodeClassifier : public torch::nn::Module {
   /// Whether forward reads node_curvature / edge_curvature (the pipeline then
   /// computes Ollivier-Ricci curvature, cached on disk).
   virtual bool needs_curvature() const { return false; }
+  /// Per-node expert weights of the last forward, [N, E]; undefined for models
+  /// without experts.
+  virtual at::Tensor expert_weights() const { return {}; }
+  /// One name per expert ("kappa=-1", ...), empty without experts.
+  virtual std::vector<std::string> expert_names() const { return {}; }
 };
 
 }  // namespace moezoo::models::geomoe

@@ -11,6 +11,8 @@
 #include "datasets/graph/graph_datasets.h"
 #include "models/geomoe/model_registry.h"
 #include "pipelines/geomoe/node_classification_task.h"
+#include "pipelines/geomoe/node_outputs.h"
+#include "core/util/atomic_file.h"
 
 namespace fs = std::filesystem;
 using namespace moezoo;
@@ -54,6 +56,24 @@ Built build(const runtime::Config& config, const fs::path& data_root) {
   return built;
 }
 
+/// Predictions of the task's current weights: `csv`, and next to it, for mixture
+/// models, gate_vs_curvature.png. Returns the plot's path, or empty.
+fs::path write_node_outputs(pipelines::geomoe::NodeClassificationTask& task, const fs::path& csv) {
+  auto& model = dynamic_cast<models::geomoe::NodeClassifier&>(task.module());
+  const auto device = task.inputs().x.device();
+  model.eval();
+  torch::NoGradGuard no_grad;
+  const at::Tensor logits = task.predict(device);
+  const at::Tensor weights = model.expert_weights();
+  const at::Tensor curvature =
+      task.inputs().node_curvature.defined() ? task.inputs().node_curvature.select(1, 0) : at::Tensor();
+  pipelines::geomoe::write_node_predictions_csv(csv, task.graph(), logits, weights, curvature, model.expert_names());
+  if (!weights.defined() || !curvature.defined()) return {};
+  const fs::path png = csv.parent_path() / "gate_vs_curvature.png";
+  pipelines::geomoe::plot_gate_against_curvature(png, weights, curvature, model.expert_names());
+  return png;
+}
+
 const fs::path kDefaultConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomoe" / "cora.yaml";
 
 int train(const runtime::PipelineArgs& args) {
@@ -69,6 +89,16 @@ int train(const runtime::PipelineArgs& args) {
   runtime::Trainer trainer(options, run_dir, config.to_yaml(), built.model_name + " on " + built.dataset_name);
   const auto result = trainer.fit(*built.task, args.resume);
   if (result.interrupted) return 130;
+  // Per-node outputs of the best weights, and the gate plot in the report.
+  runtime::load_weights(run_dir / "best.pt", built.task->module());
+  const fs::path plot = write_node_outputs(*built.task, run_dir / "predictions.csv");
+  if (!plot.empty()) {
+    const fs::path report = run_dir / "report.md";
+    write_file_atomically(report, read_file_bytes(report) +
+                                      "\n## Gate weight against node curvature (best.pt)\n\n![gate](" +
+                                      plot.filename().string() + ")\n\nPer-node predictions and expert weights: "
+                                      "[predictions.csv](predictions.csv).\n");
+  }
   std::cout << "best step " << result.best_step;
   for (const auto& [name, value] : result.best_metrics) std::cout << "  " << name << " " << value;
   std::cout << "\nrun: " << run_dir.string() << "  (report.md, metrics.csv, best.pt)\n";
@@ -90,6 +120,20 @@ int eval(const runtime::PipelineArgs& args) {
   return 0;
 }
 
+int infer(const runtime::PipelineArgs& args) {
+  check_input(!args.checkpoint.empty(), "--checkpoint", "infer needs --checkpoint runs/.../best.pt");
+  auto config = load_config(args, kDefaultConfig, args.checkpoint);
+  auto built = build(config, runtime::resolve_data_root(args.data_root));
+  const auto options = runtime::train_options_from_config(config.at("train"));
+  config.check_all_keys_used();
+  runtime::load_weights(args.checkpoint, built.task->module());
+  built.task->module().to(runtime::resolve_device(options.device()));
+  const fs::path csv = args.output.empty() ? args.checkpoint.parent_path() / "predictions.csv" : args.output;
+  const fs::path plot = write_node_outputs(*built.task, csv);
+  std::cout << "predictions: " << csv.string() << (plot.empty() ? "" : "\ngate plot: " + plot.string()) << "\n";
+  return 0;
+}
+
 int list(const runtime::PipelineArgs&) {
   std::cout << "models:\n" << models::geomoe::graph_models().listing() << "datasets:\n"
             << datasets::graph::graph_datasets().listing();
@@ -105,6 +149,7 @@ int main(int argc, char** argv) {
   spec.default_config = kDefaultConfig;
   spec.verbs = {{"train", "train a model (writes runs/<model>/<dataset>/<time>/)", train},
                 {"eval", "evaluate a checkpoint on the validation and test nodes", eval},
+                {"infer", "per-node predictions (and expert weights) of a checkpoint as CSV (--output FILE)", infer},
                 {"list", "list the models and datasets", list}};
   return runtime::run_pipeline(spec, argc, argv);
 }

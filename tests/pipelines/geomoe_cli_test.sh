@@ -33,6 +33,31 @@ for f in config.yaml metrics.csv last.pt best.pt report.md plots/loss.png; do
   [[ -s "$run/$f" ]] || fail "synthetic run lacks $f"
 done
 
+# GeoMoE on the synthetic graph (curvature cached under $WORK): predictions.csv with
+# expert weights summing to 1 per node, the gate plot in the report, and infer
+# reproducing the training's predictions file.
+"$BIN" train --data-root "$WORK/nodata" --out "$WORK/runs" model.name=geomoe model.hidden=16 train.epochs=5 \
+  curvature.cache_dir="$WORK/cache" >"$WORK/geomoe.log" 2>&1 || fail "geomoe training failed: $(tail -5 "$WORK/geomoe.log")"
+run=$(ls -d "$WORK"/runs/geomoe/synthetic/*/ | head -1)
+for f in predictions.csv gate_vs_curvature.png expert_load.csv plots/expert_load.png; do
+  [[ -s "$run/$f" ]] || fail "geomoe run lacks $f"
+done
+grep -q "gate_vs_curvature.png" "$run/report.md" || fail "report.md does not show the gate plot"
+ls "$WORK"/cache/*.curv >/dev/null 2>&1 || fail "no curvature cache entry in $WORK/cache"
+head -1 "$run/predictions.csv" | grep -q "curvature,weight_kappa=-1,weight_kappa=0,weight_kappa=1" \
+  || fail "predictions.csv header: $(head -1 "$run/predictions.csv")"
+python3 - "$run/predictions.csv" <<'PY' || fail "expert weights do not sum to 1"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 600, len(rows)
+for r in rows:
+    s = sum(float(r[k]) for k in r if k.startswith("weight_"))
+    assert abs(s - 1) < 1e-4, (r["node"], s)
+PY
+"$BIN" infer --data-root "$WORK/nodata" --checkpoint "$run/best.pt" --output "$WORK/pred.csv" >/dev/null 2>&1 \
+  || fail "infer failed"
+cmp -s "$WORK/pred.csv" "$run/predictions.csv" || fail "infer's predictions differ from the training run's"
+
 # Real Cora: GCN with the paper's setup reaches Kipf & Welling's range on one seed.
 if [[ -f "${MOEZOO_DATA:-/nonexistent}/graph/planetoid/cora.npz" ]]; then
   "$BIN" train --out "$WORK/runs" train.threads=1 >"$WORK/cora.log" 2>&1 || fail "cora training failed: $(tail -5 "$WORK/cora.log")"
