@@ -31,13 +31,43 @@ find_program(MOEZOO_NVCC nvcc HINTS "$ENV{CUDA_HOME}/bin" /usr/local/cuda/bin)
 if(MOEZOO_NVCC AND NOT CMAKE_CUDA_COMPILER)
   set(CMAKE_CUDA_COMPILER "${MOEZOO_NVCC}")
 endif()
-if(NOT TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
-  # No GPU on the build machines: name the architectures instead of detecting them
-  # (8.0 A100, 9.0 H100/H200).
-  set(TORCH_CUDA_ARCH_LIST "8.0;9.0")
+# CUDA architectures. CMAKE_CUDA_ARCHITECTURES is the knob (default 80;90: A100 and
+# H100/H200, named because the build machines have no GPU to detect; -D...=native on a
+# GPU machine, or 90a for Hopper-only instructions). It has to be set before
+# find_package(Torch): LibTorch's cuda.cmake enables the CUDA language itself (so a
+# later default would come too late and nvcc's own, sm_75, would be cached), then sets
+# CMAKE_CUDA_ARCHITECTURES to OFF and adds -gencode flags from TORCH_CUDA_ARCH_LIST to
+# CMAKE_CUDA_FLAGS instead. So TORCH_CUDA_ARCH_LIST is derived from the same list, and
+# after find_package the list is restored and LibTorch's -gencode flags are removed:
+# one list decides, and nothing is compiled twice. (LibTorch's warning that it ignores
+# CMAKE_CUDA_ARCHITECTURES is expected: our targets do not.)
+if(MOEZOO_NVCC)
+  # A value CMake cached itself (help string "CUDA architectures", from an older
+  # configure that let nvcc choose) counts as unset.
+  get_property(_moezoo_arch_doc CACHE CMAKE_CUDA_ARCHITECTURES PROPERTY HELPSTRING)
+  if(NOT CMAKE_CUDA_ARCHITECTURES OR _moezoo_arch_doc STREQUAL "CUDA architectures")
+    set(CMAKE_CUDA_ARCHITECTURES "80;90" CACHE STRING "CUDA architectures to build for (80;90, 90a, native, ...)" FORCE)
+  endif()
+  set(MOEZOO_CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
+  if(NOT TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
+    if(MOEZOO_CUDA_ARCHITECTURES MATCHES "native|all")
+      set(TORCH_CUDA_ARCH_LIST "Auto")
+    else()
+      set(TORCH_CUDA_ARCH_LIST "")
+      foreach(arch IN LISTS MOEZOO_CUDA_ARCHITECTURES)
+        string(REGEX REPLACE "-(real|virtual)$" "" arch "${arch}")
+        string(REGEX REPLACE "^([0-9]+)([0-9][a-z]?)$" "\\1.\\2" arch "${arch}")
+        list(APPEND TORCH_CUDA_ARCH_LIST "${arch}")
+      endforeach()
+    endif()
+  endif()
 endif()
 
 find_package(Torch QUIET)
+if(MOEZOO_NVCC AND DEFINED CMAKE_CUDA_COMPILER_ID)
+  set(CMAKE_CUDA_ARCHITECTURES "${MOEZOO_CUDA_ARCHITECTURES}")
+  string(REGEX REPLACE " -gencode arch=compute_[0-9a-z]+,code=[a-z_0-9]+" "" CMAKE_CUDA_FLAGS "${CMAKE_CUDA_FLAGS}")
+endif()
 if(NOT Torch_FOUND)
   message(FATAL_ERROR
     "moezoo: LibTorch not found. Run tools/setup.sh (it makes a venv with the 'torch' package from PyPI), "
@@ -71,12 +101,18 @@ elseif(NOT MOEZOO_CUDA STREQUAL "OFF")
 endif()
 
 if(MOEZOO_CUDA_ENABLED)
-  if(NOT CMAKE_CUDA_ARCHITECTURES)
-    set(CMAKE_CUDA_ARCHITECTURES 80 90)
-  endif()
   enable_language(CUDA)
-  set(CMAKE_CUDA_STANDARD 17)
-  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  # nvcc parses the same LibTorch headers as the C++ compiler: C++20 where LibTorch asks
+  # for it (recent LibTorch puts cxx_std_20 on its target), else C++17.
+  # The flag is given by hand: CMake before 3.26 has no CUDA20 dialect for nvcc.
+  get_target_property(_moezoo_torch_features torch INTERFACE_COMPILE_FEATURES)
+  unset(CMAKE_CUDA_STANDARD)
+  set(CMAKE_CUDA_STANDARD_REQUIRED OFF)
+  if("cxx_std_20" IN_LIST _moezoo_torch_features)
+    set(MOEZOO_CUDA_STD_FLAG "-std=c++20")
+  else()
+    set(MOEZOO_CUDA_STD_FLAG "-std=c++17")
+  endif()
 endif()
 
 # moezoo_torch: LibTorch for our targets. The PyPI wheel's CUDA build needs its own
@@ -88,6 +124,20 @@ file(GLOB MOEZOO_WHEEL_NVIDIA_LIBS LIST_DIRECTORIES true "${TORCH_INSTALL_PREFIX
 foreach(dir IN LISTS MOEZOO_WHEEL_NVIDIA_LIBS)
   target_link_options(moezoo_torch INTERFACE "LINKER:-rpath-link,${dir}")
 endforeach()
+
+# The CUDA runtime the kernels link: the one LibTorch itself loads (the wheel's copy in
+# site-packages/nvidia/*/lib, found through LibTorch's RPATH), so that the process has
+# one runtime of one version; a toolkit's runtime only when LibTorch brings none (a
+# LibTorch archive). The toolkit's may be older than the wheel's (13.0 vs 13.2 here).
+if(MOEZOO_CUDA_ENABLED)
+  file(GLOB MOEZOO_WHEEL_CUDART "${TORCH_INSTALL_PREFIX}/../nvidia/*/lib/libcudart.so.*")
+  if(MOEZOO_WHEEL_CUDART)
+    list(GET MOEZOO_WHEEL_CUDART 0 MOEZOO_CUDART)
+  else()
+    set(MOEZOO_CUDART CUDA::cudart)
+  endif()
+  message(STATUS "moezoo: CUDA runtime ${MOEZOO_CUDART}")
+endif()
 
 # One precompiled torch header, built once and reused by every target that uses torch.
 add_library(moezoo_torch_pch STATIC "${CMAKE_CURRENT_LIST_DIR}/torch_pch.cpp")

@@ -3,6 +3,9 @@
 #include "core/dispatch/aten_dispatcher.h"
 #include "core/dispatch/cpu_dispatcher.h"
 #include "core/util/error.h"
+#if MOEZOO_WITH_CUDA
+#include "core/kernels/cuda_dispatcher.h"
+#endif
 
 namespace moezoo::core {
 
@@ -10,7 +13,8 @@ DispatchBackend parse_dispatch_backend(const std::string& name, const std::strin
   if (name == "auto") return DispatchBackend::kAuto;
   if (name == "cpu") return DispatchBackend::kCpu;
   if (name == "aten") return DispatchBackend::kAten;
-  throw Error(key + ": unknown dispatch backend '" + name + "' (expected auto, cpu or aten)");
+  if (name == "cuda") return DispatchBackend::kCuda;
+  throw Error(key + ": unknown dispatch backend '" + name + "' (expected auto, cpu, cuda or aten)");
 }
 
 std::string to_string(DispatchBackend backend) {
@@ -18,6 +22,7 @@ std::string to_string(DispatchBackend backend) {
     case DispatchBackend::kAuto: return "auto";
     case DispatchBackend::kCpu: return "cpu";
     case DispatchBackend::kAten: return "aten";
+    case DispatchBackend::kCuda: return "cuda";
   }
   return "?";
 }
@@ -26,11 +31,22 @@ std::shared_ptr<Dispatcher> make_dispatcher(DispatchBackend backend, c10::Device
   switch (backend) {
     case DispatchBackend::kAuto:
       if (device.is_cpu()) return std::make_shared<CpuDispatcher>();
+#if MOEZOO_WITH_CUDA
+      if (device.is_cuda()) return std::make_shared<CudaDispatcher>();
+#endif
       return std::make_shared<AtenDispatcher>();
     case DispatchBackend::kCpu:
       check_input(device.is_cpu(), "make_dispatcher", "the cpu dispatch backend needs CPU tensors, got " + device.str());
       return std::make_shared<CpuDispatcher>();
     case DispatchBackend::kAten: return std::make_shared<AtenDispatcher>();
+    case DispatchBackend::kCuda:
+#if MOEZOO_WITH_CUDA
+      check_input(device.is_cuda(), "make_dispatcher",
+                  "the cuda dispatch backend needs CUDA tensors, got " + device.str());
+      return std::make_shared<CudaDispatcher>();
+#else
+      throw Error("make_dispatcher: the cuda dispatch backend needs a build with CUDA (MOEZOO_CUDA=ON)");
+#endif
   }
   throw Error("make_dispatcher: unknown backend");
 }

@@ -11,9 +11,9 @@
 /// reproducible and independent of the thread count. Gradients flow to x, ys and
 /// the combine weights (and so to the router).
 ///
-/// Backends: "cpu" (custom autograd kernels, the CPU fast path) and "aten"
-/// (composite ATen ops on any device, the reference). A CUDA backend plugs in
-/// behind the same interface.
+/// Backends: "cpu" (custom autograd kernels, the CPU fast path), "cuda" (CUDA
+/// kernels, core/kernels/cuda_dispatcher.h; only in builds with CUDA) and "aten"
+/// (composite ATen ops on any device, the reference).
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
@@ -30,9 +30,10 @@ enum class DispatchBackend {
   kAuto,  ///< the fastest backend for the tensors' device
   kCpu,   ///< CpuDispatcher
   kAten,  ///< AtenDispatcher (reference; any device)
+  kCuda,  ///< CudaDispatcher (CUDA tensors; builds with CUDA only)
 };
 
-/// "auto" | "cpu" | "aten"; throws moezoo::Error naming `key` otherwise.
+/// "auto" | "cpu" | "cuda" | "aten"; throws moezoo::Error naming `key` otherwise.
 DispatchBackend parse_dispatch_backend(const std::string& name, const std::string& key = "dispatch");
 std::string to_string(DispatchBackend backend);
 
@@ -49,8 +50,9 @@ class Dispatcher {
   virtual std::string name() const = 0;
 };
 
-/// The dispatcher for `backend` on `device` (kAuto: CPU -> CpuDispatcher,
-/// other devices -> AtenDispatcher until their own backend exists).
+/// The dispatcher for `backend` on `device` (kAuto: CPU -> CpuDispatcher, CUDA ->
+/// CudaDispatcher in builds with CUDA, other devices -> AtenDispatcher). kCuda in a
+/// build without CUDA, or for a non-CUDA device, throws moezoo::Error.
 std::shared_ptr<Dispatcher> make_dispatcher(DispatchBackend backend, c10::Device device);
 
 }  // namespace moezoo::core

@@ -7,6 +7,9 @@
 #include <functional>
 
 #include "core/util/error.h"
+#if MOEZOO_WITH_CUDA
+#include "core/kernels/grouped_mm_cuda.h"
+#endif
 
 namespace moezoo::core {
 
@@ -229,7 +232,14 @@ std::string to_string(GroupedMmBackend backend) {
 at::Tensor grouped_mm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                       const std::vector<int64_t>& offsets, GroupedMmBackend backend) {
   check_offsets(x, w, bias, offsets);
-  if (backend == GroupedMmBackend::kAuto) backend = default_grouped_mm_backend(x.device());
+  if (backend == GroupedMmBackend::kAuto) {
+#if MOEZOO_WITH_CUDA
+    // On a GPU the choice depends on dtype, architecture and alignment (core/kernels/grouped_mm_cuda.h).
+    if (x.is_cuda()) backend = cuda_grouped_mm_backend(x, w);
+    else
+#endif
+      backend = default_grouped_mm_backend(x.device());
+  }
   if (backend == GroupedMmBackend::kAten &&
       !(x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16))
     backend = GroupedMmBackend::kLoop;

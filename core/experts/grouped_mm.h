@@ -35,7 +35,10 @@ enum class GroupedMmBackend { kAuto, kLoop, kTiled, kAten, kReference };
 GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::string& key = "grouped_mm");
 std::string to_string(GroupedMmBackend backend);
 /// What kAuto means on `device`: kTiled on the CPU when this library was built with
-/// OpenMP (so at::parallel_for runs in parallel), else kLoop.
+/// OpenMP (so at::parallel_for runs in parallel), else kLoop. On CUDA devices (builds
+/// with CUDA) grouped_mm's kAuto asks cuda_grouped_mm_backend instead
+/// (core/kernels/grouped_mm_cuda.h), which also looks at dtype, architecture and
+/// alignment: at::_grouped_mm (kAten) for aligned bfloat16 on Hopper, kLoop otherwise.
 GroupedMmBackend default_grouped_mm_backend(c10::Device device);
 
 /// x: [A, K], w: [E, K, N], bias: [E, N] (or undefined), offsets: E + 1 ascending

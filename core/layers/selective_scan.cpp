@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "core/util/error.h"
+#if MOEZOO_WITH_CUDA
+#include "core/kernels/selective_scan_cuda.h"
+#endif
 
 namespace moezoo::core {
 namespace {
@@ -138,6 +141,10 @@ at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& delta, const at
                           const at::Tensor& C, const at::Tensor& D, int64_t chunk_size) {
   check_selective_inputs(x, delta, A, B, C, D, "selective_scan");
   check_input(chunk_size >= 0, "selective_scan", "chunk_size must be >= 0 (0 = automatic)");
+#if MOEZOO_WITH_CUDA
+  // The sequential CUDA kernel (core/kernels/selective_scan_cuda.h); chunk_size does not apply.
+  if (kernels::selective_scan_cuda_supported(x, delta, A, B, C)) return kernels::selective_scan_cuda(x, delta, A, B, C, D);
+#endif
   const int64_t length = x.size(1);
   const int64_t chunk = chunk_size > 0 ? chunk_size
                                        : selective_scan_auto_chunk(x.size(0), length, x.size(2), A.size(1),

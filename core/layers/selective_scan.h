@@ -55,6 +55,8 @@ int64_t selective_scan_auto_chunk(int64_t batch, int64_t length, int64_t d_inner
 /// The sequence is processed in chunks of chunk_size (0: selective_scan_auto_chunk),
 /// each a parallel scan started from the previous chunk's last state, which bounds the
 /// transient memory; results do not depend on the chunk size beyond rounding.
+/// CUDA inputs of float, half or bfloat16 with N <= 64 run the sequential CUDA kernel
+/// instead (core/kernels/selective_scan_cuda.h, builds with CUDA; chunk_size unused).
 at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& A, const at::Tensor& B,
                           const at::Tensor& C, const at::Tensor& D = {}, int64_t chunk_size = 0);
 

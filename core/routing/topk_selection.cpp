@@ -5,6 +5,9 @@
 #include <limits>
 
 #include "core/util/error.h"
+#if MOEZOO_WITH_CUDA
+#include "core/kernels/cuda_router.h"
+#endif
 
 namespace moezoo::core {
 
@@ -56,13 +59,32 @@ at::Tensor limit_to_groups(const at::Tensor& choice, const TopKSelectionOptions&
       .view({t, -1});
 }
 
+void check_select_topk_inputs(const at::Tensor& logits, const TopKSelectionOptions& options,
+                              const at::Tensor& expert_bias, const char* where) {
+  check_input(logits.dim() == 2, where, "logits must be [T, E], got " + std::to_string(logits.dim()) + " dims");
+  const int64_t num_experts = logits.size(1);
+  check_selection_options(options, num_experts, "router");
+  if (expert_bias.defined())
+    check_input(expert_bias.dim() == 1 && expert_bias.size(0) == num_experts, where,
+                "expert_bias must be [E=" + std::to_string(num_experts) + "]");
+}
+
 }  // namespace
 
 Routing select_topk(const at::Tensor& logits, const TopKSelectionOptions& options, const at::Tensor& expert_bias) {
-  check_input(logits.dim() == 2, "select_topk", "logits must be [T, E], got " + std::to_string(logits.dim()) + " dims");
-  const int64_t num_experts = logits.size(1);
-  check_selection_options(options, num_experts, "router");
+  check_select_topk_inputs(logits, options, expert_bias, "select_topk");
+#if MOEZOO_WITH_CUDA
+  // The fused router kernel (same function; see core/kernels/cuda_router.h).
+  if (logits.is_cuda() && select_topk_cuda_supported(logits, options))
+    return select_topk_cuda(logits, options, expert_bias);
+#endif
+  return select_topk_aten(logits, options, expert_bias);
+}
 
+Routing select_topk_aten(const at::Tensor& logits, const TopKSelectionOptions& options,
+                         const at::Tensor& expert_bias) {
+  check_select_topk_inputs(logits, options, expert_bias, "select_topk");
+  const int64_t num_experts = logits.size(1);
   Routing routing;
   routing.num_experts = num_experts;
   routing.router_logits = logits;
@@ -70,11 +92,7 @@ Routing select_topk(const at::Tensor& logits, const TopKSelectionOptions& option
 
   // The choice is not differentiable; only the gathered weights carry gradient.
   at::Tensor choice = routing.router_probs.detach();
-  if (expert_bias.defined()) {
-    check_input(expert_bias.dim() == 1 && expert_bias.size(0) == num_experts, "select_topk",
-                "expert_bias must be [E=" + std::to_string(num_experts) + "]");
-    choice = choice + expert_bias.to(choice.scalar_type());
-  }
+  if (expert_bias.defined()) choice = choice + expert_bias.to(choice.scalar_type());
   if (options.n_group() > 1) choice = limit_to_groups(choice, options);
   routing.expert_indices = std::get<1>(choice.topk(options.k(), -1));
 

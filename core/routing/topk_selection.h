@@ -64,7 +64,14 @@ GroupScore resolved_group_score(const TopKSelectionOptions& options);
 /// slots ordered by decreasing (biased) choice score, keep_mask from the capacity rule,
 /// router_logits = logits, router_probs = unbiased scores. The combine weights are
 /// differentiable w.r.t. the logits; the choice itself is not.
+/// On CUDA tensors that the fused router kernel supports (core/kernels/cuda_router.h,
+/// builds with CUDA) the kernel runs; everything else runs select_topk_aten.
 Routing select_topk(const at::Tensor& logits, const TopKSelectionOptions& options,
                     const at::Tensor& expert_bias = at::Tensor());
+
+/// select_topk in ATen ops on any device: the reference the fused CUDA router is tested
+/// and benchmarked against.
+Routing select_topk_aten(const at::Tensor& logits, const TopKSelectionOptions& options,
+                         const at::Tensor& expert_bias = at::Tensor());
 
 }  // namespace moezoo::core
