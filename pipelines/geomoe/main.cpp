@@ -12,6 +12,8 @@
 #include "models/geomoe/model_registry.h"
 #include "pipelines/geomoe/node_classification_task.h"
 #include "pipelines/geomoe/node_outputs.h"
+#include "pipelines/geomoe/reproduce.h"
+#include "pipelines/geomoe/task_builder.h"
 #include "core/util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -29,31 +31,6 @@ runtime::Config load_config(const runtime::PipelineArgs& args, const fs::path& d
   auto config = runtime::Config::load(file);
   config.set_overrides(args.overrides);
   return config;
-}
-
-struct Built {
-  std::unique_ptr<pipelines::geomoe::NodeClassificationTask> task;
-  std::string model_name, dataset_name;
-};
-
-Built build(const runtime::Config& config, const fs::path& data_root) {
-  // Model init must be seeded before the model is built: the Trainer seeds again for training.
-  runtime::seed_everything(static_cast<uint64_t>(config.get<int64_t>("train.seed", 0)));
-  auto graph = datasets::graph::load_graph_dataset(config.at("data"), data_root);
-  const auto model_name = config.get<std::string>("model.name");
-  auto model = models::geomoe::graph_models().get(model_name).factory(config.at("model"), graph.num_features(),
-                                                                       graph.num_classes);
-  pipelines::geomoe::CurvatureSettings curvature;
-  curvature.orc.alpha = config.get<double>("curvature.alpha", curvature.orc.alpha);
-  curvature.orc.distance = datasets::graph_structure::parse_distance_kind(
-      config.get<std::string>("curvature.distance", "hop"), "curvature.distance");
-  curvature.orc.threads = static_cast<int>(config.get<int64_t>("curvature.threads", 0));
-  curvature.cache_dir = config.get<std::string>("curvature.cache_dir", "");
-  Built built;
-  built.model_name = model_name;
-  built.dataset_name = graph.name;
-  built.task = std::make_unique<pipelines::geomoe::NodeClassificationTask>(std::move(graph), model, curvature);
-  return built;
 }
 
 /// Predictions of the task's current weights: `csv`, and next to it, for mixture
@@ -78,7 +55,7 @@ const fs::path kDefaultConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomo
 
 int train(const runtime::PipelineArgs& args) {
   auto config = load_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
-  auto built = build(config, runtime::resolve_data_root(args.data_root));
+  auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
 
@@ -108,7 +85,7 @@ int train(const runtime::PipelineArgs& args) {
 int eval(const runtime::PipelineArgs& args) {
   check_input(!args.checkpoint.empty(), "--checkpoint", "eval needs --checkpoint runs/.../best.pt");
   auto config = load_config(args, kDefaultConfig, args.checkpoint);
-  auto built = build(config, runtime::resolve_data_root(args.data_root));
+  auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
   const auto device = runtime::resolve_device(options.device());
@@ -123,7 +100,7 @@ int eval(const runtime::PipelineArgs& args) {
 int infer(const runtime::PipelineArgs& args) {
   check_input(!args.checkpoint.empty(), "--checkpoint", "infer needs --checkpoint runs/.../best.pt");
   auto config = load_config(args, kDefaultConfig, args.checkpoint);
-  auto built = build(config, runtime::resolve_data_root(args.data_root));
+  auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
   runtime::load_weights(args.checkpoint, built.task->module());
@@ -131,6 +108,18 @@ int infer(const runtime::PipelineArgs& args) {
   const fs::path csv = args.output.empty() ? args.checkpoint.parent_path() / "predictions.csv" : args.output;
   const fs::path plot = write_node_outputs(*built.task, csv);
   std::cout << "predictions: " << csv.string() << (plot.empty() ? "" : "\ngate plot: " + plot.string()) << "\n";
+  return 0;
+}
+
+const fs::path kReproduceConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomoe" / "reproduce.yaml";
+
+int reproduce(const runtime::PipelineArgs& args) {
+  const fs::path file = args.config == kDefaultConfig ? kReproduceConfig : args.config;
+  auto config = runtime::Config::load(file);
+  config.set_overrides(args.overrides);
+  const auto result =
+      pipelines::geomoe::reproduce(config, file.parent_path(), runtime::resolve_data_root(args.data_root), args.out_root);
+  std::cout << result.table << "\ntable: " << (result.dir / "table.md").string() << "\n";
   return 0;
 }
 
@@ -150,6 +139,10 @@ int main(int argc, char** argv) {
   spec.verbs = {{"train", "train a model (writes runs/<model>/<dataset>/<time>/)", train},
                 {"eval", "evaluate a checkpoint on the validation and test nodes", eval},
                 {"infer", "per-node predictions (and expert weights) of a checkpoint as CSV (--output FILE)", infer},
+                {"reproduce",
+                 "every model of configs/geomoe/reproduce.yaml on every dataset over 10 seeds or splits: a markdown "
+                 "table beside the published numbers (overrides: seeds=2 datasets={cora:cora.yaml} ...)",
+                 reproduce},
                 {"list", "list the models and datasets", list}};
   return runtime::run_pipeline(spec, argc, argv);
 }

@@ -58,6 +58,15 @@ PY
   || fail "infer failed"
 cmp -s "$WORK/pred.csv" "$run/predictions.csv" || fail "infer's predictions differ from the training run's"
 
+# reproduce: 2 models x 2 seeds on the synthetic graph, a table and one CSV row per run.
+"$BIN" reproduce --data-root "$WORK/nodata" --out "$WORK/runs" seeds=2 'datasets={synthetic: cora.yaml}' \
+  'models={gcn: [model.name=gcn], geomoe: [model.name=geomoe, model.hidden=16]}' \
+  "overrides=[train.epochs=3, curvature.cache_dir=$WORK/cache]" >"$WORK/reproduce.log" 2>&1 \
+  || fail "reproduce failed: $(tail -5 "$WORK/reproduce.log")"
+table=$(ls "$WORK"/runs/reproduce/geomoe/table/*/table.md | head -1)
+grep -Eq "^\| geomoe \| [0-9.]+ ± [0-9.]+ \|" "$table" || fail "reproduce table: $(cat "$table")"
+[[ $(wc -l <"$(dirname "$table")/results.csv") -eq 5 ]] || fail "results.csv should have 4 runs"
+
 # Real Cora: GCN with the paper's setup reaches Kipf & Welling's range on one seed.
 if [[ -f "${MOEZOO_DATA:-/nonexistent}/graph/planetoid/cora.npz" ]]; then
   "$BIN" train --out "$WORK/runs" train.threads=1 >"$WORK/cora.log" 2>&1 || fail "cora training failed: $(tail -5 "$WORK/cora.log")"

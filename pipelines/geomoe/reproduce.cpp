@@ -1,0 +1,153 @@
+#include "pipelines/geomoe/reproduce.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "core/report/markdown.h"
+#include "core/runtime/pipeline_cli.h"
+#include "core/runtime/progress.h"
+#include "core/runtime/train_options.h"
+#include "core/runtime/trainer.h"
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+#include "pipelines/geomoe/task_builder.h"
+
+namespace moezoo::pipelines::geomoe {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The direct children of `section` in the config's leaf keys ("models.gcn" -> "gcn"),
+/// in file order.
+std::vector<std::string> children(const runtime::Config& config, const std::string& section) {
+  std::vector<std::string> names;
+  const std::string prefix = section + ".";
+  for (const auto& key : config.keys())
+    if (key.rfind(prefix, 0) == 0) {
+      const std::string name = key.substr(prefix.size(), key.find('.', prefix.size()) - prefix.size());
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  return names;
+}
+
+struct Summary {
+  double mean = 0, std = 0;
+  int runs = 0;
+};
+
+Summary summarize(const std::vector<double>& values) {
+  Summary s;
+  s.runs = static_cast<int>(values.size());
+  for (double v : values) s.mean += v / values.size();
+  for (double v : values) s.std += values.size() > 1 ? (v - s.mean) * (v - s.mean) / (values.size() - 1) : 0.0;
+  s.std = std::sqrt(s.std);
+  return s;
+}
+
+std::string percent(double v, int digits = 1) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(digits);
+  out << 100 * v;
+  return out.str();
+}
+
+}  // namespace
+
+ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_dir, const fs::path& data_root,
+                          const fs::path& out_root) {
+  const int64_t seeds = config.get<int64_t>("seeds", 10);
+  check_input(seeds >= 1, "seeds", "must be at least 1");
+  const auto datasets = children(config, "datasets");
+  const auto models = children(config, "models");
+  check_input(!datasets.empty(), "datasets", "names no dataset");
+  check_input(!models.empty(), "models", "names no model");
+  const auto common = config.get<std::vector<std::string>>("overrides", {});
+  std::map<std::string, fs::path> dataset_files;
+  for (const auto& d : datasets) dataset_files[d] = config_dir / config.get<std::string>("datasets." + d);
+  std::map<std::string, std::vector<std::string>> model_overrides;
+  for (const auto& m : models) model_overrides[m] = config.get<std::vector<std::string>>("models." + m);
+  std::map<std::string, std::map<std::string, double>> published;
+  for (const auto& dataset : children(config, "published"))
+    for (const auto& model : children(config, "published." + dataset))
+      published[dataset][model] = config.get<double>("published." + dataset + "." + model);
+  config.check_all_keys_used();
+
+  ReproduceResult result;
+  result.dir = runtime::make_run_dir(out_root / "reproduce", "geomoe", "table");
+  std::ostringstream csv;
+  csv << "dataset,model,seed,split_index,test_acc,val_acc,best_step,seconds\n";
+  std::map<std::string, std::map<std::string, std::vector<double>>> accuracy;
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t total = static_cast<int64_t>(datasets.size() * models.size()) * seeds;
+  int64_t done = 0;
+
+  auto write_table = [&] {
+    std::vector<std::string> header{"model"};
+    for (const auto& d : datasets) header.push_back(d);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& m : models) {
+      std::vector<std::string> row{m};
+      for (const auto& d : datasets) {
+        const auto& values = accuracy[d][m];
+        std::string cell = values.empty() ? "-" : percent(summarize(values).mean) + " ± " + percent(summarize(values).std);
+        if (published.count(d) && published[d].count(m)) cell += " (" + report::format_number(published[d][m], 4) + ")";
+        row.push_back(cell);
+      }
+      rows.push_back(row);
+    }
+    report::MarkdownReport md;
+    md.add_heading(1, "moezoo-geomoe reproduce");
+    md.add_paragraph("Test accuracy (%) at the best validation step, mean ± sample std over " + std::to_string(seeds) +
+                     " seeds (public splits) or stored splits; published numbers in brackets. " +
+                     std::to_string(done) + " of " + std::to_string(total) + " runs, " +
+                     runtime::format_duration(
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) +
+                     ".");
+    md.add_table(header, rows);
+    md.add_paragraph("Per run: [results.csv](results.csv).");
+    md.write(result.dir / "table.md");
+    result.table = md.str();
+    write_file_atomically(result.dir / "results.csv", csv.str());
+  };
+
+  for (const auto& dataset : datasets) {
+    const fs::path& file = dataset_files.at(dataset);
+    for (const auto& model : models) {
+      for (int64_t seed = 0; seed < seeds; ++seed) {
+        auto run_config = runtime::Config::load(file);
+        run_config.set_override("data.name=" + dataset);
+        run_config.set_overrides(model_overrides.at(model));
+        run_config.set_overrides(common);
+        run_config.set_override("train.seed=" + std::to_string(seed));
+        run_config.set_override("train.progress=false");
+        const bool stored = run_config.get<std::string>("data.split", "public") == "stored";
+        if (stored) run_config.set_override("data.split_index=" + std::to_string(seed));
+        auto built = build_task(run_config, data_root);
+        const auto options = runtime::train_options_from_config(run_config.at("train"));
+        run_config.check_all_keys_used();
+        const fs::path run_dir = result.dir / "runs" / dataset / model / ("seed" + std::to_string(seed));
+        runtime::Trainer trainer(options, run_dir, run_config.to_yaml(), model + " on " + dataset);
+        const auto r = trainer.fit(*built.task);
+        check_input(!r.interrupted, "reproduce", "interrupted");
+        const double test = r.best_metrics.at("test_acc"), val = r.best_metrics.at("val_acc");
+        accuracy[dataset][model].push_back(test);
+        ++done;
+        csv << dataset << ',' << model << ',' << seed << ',' << (stored ? std::to_string(seed) : "") << ',' << test
+            << ',' << val << ',' << r.best_step << ',' << r.seconds << '\n';
+        std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed << ": test_acc "
+                  << percent(test, 2) << " (" << report::format_number(r.seconds, 3) << " s)\n";
+        write_table();
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace moezoo::pipelines::geomoe
