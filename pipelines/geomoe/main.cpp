@@ -82,31 +82,38 @@ int train(const runtime::PipelineArgs& args) {
   return 0;
 }
 
-int eval(const runtime::PipelineArgs& args) {
-  check_input(!args.checkpoint.empty(), "--checkpoint", "eval needs --checkpoint runs/.../best.pt");
+/// The task of a checkpoint's run (its config.yaml unless --config) with the
+/// checkpoint's weights, on the configured device, in eval mode.
+struct CheckpointTask {
+  pipelines::geomoe::BuiltTask built;
+  c10::Device device{c10::kCPU};
+};
+
+CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
+  check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
   auto config = load_config(args, kDefaultConfig, args.checkpoint);
-  auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
+  CheckpointTask loaded{pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root))};
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
-  const auto device = runtime::resolve_device(options.device());
-  runtime::load_weights(args.checkpoint, built.task->module());
-  built.task->module().to(device);
-  built.task->module().eval();
+  loaded.device = runtime::resolve_device(options.device());
+  auto& module = loaded.built.task->module();
+  runtime::load_weights(args.checkpoint, module);
+  module.to(loaded.device);
+  module.eval();
+  return loaded;
+}
+
+int eval(const runtime::PipelineArgs& args) {
+  auto loaded = load_checkpoint_task(args);
   torch::NoGradGuard no_grad;
-  for (const auto& [name, value] : built.task->evaluate(device)) std::cout << name << " " << value << "\n";
+  for (const auto& [name, value] : loaded.built.task->evaluate(loaded.device)) std::cout << name << " " << value << "\n";
   return 0;
 }
 
 int infer(const runtime::PipelineArgs& args) {
-  check_input(!args.checkpoint.empty(), "--checkpoint", "infer needs --checkpoint runs/.../best.pt");
-  auto config = load_config(args, kDefaultConfig, args.checkpoint);
-  auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
-  const auto options = runtime::train_options_from_config(config.at("train"));
-  config.check_all_keys_used();
-  runtime::load_weights(args.checkpoint, built.task->module());
-  built.task->module().to(runtime::resolve_device(options.device()));
+  auto loaded = load_checkpoint_task(args);
   const fs::path csv = args.output.empty() ? args.checkpoint.parent_path() / "predictions.csv" : args.output;
-  const fs::path plot = write_node_outputs(*built.task, csv);
+  const fs::path plot = write_node_outputs(*loaded.built.task, csv);
   std::cout << "predictions: " << csv.string() << (plot.empty() ? "" : "\ngate plot: " + plot.string()) << "\n";
   return 0;
 }
