@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up what is missing, build, and train the default model on the
-# default data (GCN on Planetoid Cora, or a synthetic graph without data).
+# default data (GeoMoE on Planetoid Cora, or on a synthetic graph without data).
 # Extra arguments are config overrides, e.g. tools/run.sh train.epochs=50
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,4 +10,4 @@ if [[ -z "${MOEZOO_DATA:-}" && -d "$REPO/../shared/datasets" ]]; then
 fi
 "$REPO/tools/setup.sh"
 cd "$REPO"
-exec "$BUILD/pipelines/geomoe/moezoo-geomoe" train --config configs/geomoe/cora.yaml "$@"
+exec "$BUILD/pipelines/geomoe/moezoo-geomoe" train --config configs/geomoe/geomoe_cora.yaml "$@"
