@@ -102,56 +102,49 @@ at::Tensor grid_to_tokens(const at::Tensor& feature_map) {
   return feature_map.flatten(2).transpose(1, 2);
 }
 
-// ---- PatchEmbed2d -----------------------------------------------------------
+// ---- PatchEmbed<N> --------------------------------------------------------------
 
-PatchEmbed2dImpl::PatchEmbed2dImpl(PatchEmbed2dOptions options) : options(options) { reset(); }
+namespace {
 
-void PatchEmbed2dImpl::reset() {
-  check_embed_options(options.in_channels(), options.dim(), *options.patch_size(), "PatchEmbed2d");
-  proj = register_module(
-      "proj", torch::nn::Conv2d(torch::nn::Conv2dOptions(options.in_channels(), options.dim(), options.patch_size())
-                                    .stride(options.patch_size())
-                                    .bias(options.bias())));
+template <size_t N>
+const char* patch_embed_name() {
+  return N == 2 ? "PatchEmbed2d" : "PatchEmbed3d";
 }
 
-at::Tensor PatchEmbed2dImpl::forward(const at::Tensor& x) {
-  return embed(x, options.in_channels(), *options.patch_size(), "PatchEmbed2d.forward",
+}  // namespace
+
+template <size_t N, typename Conv>
+PatchEmbedImpl<N, Conv>::PatchEmbedImpl(PatchEmbedOptions<N> options) : options(options) {
+  reset();
+}
+
+template <size_t N, typename Conv>
+void PatchEmbedImpl<N, Conv>::reset() {
+  check_embed_options(options.in_channels(), options.dim(), *options.patch_size(), patch_embed_name<N>());
+  proj = this->register_module("proj", Conv(torch::nn::ConvOptions<N>(options.in_channels(), options.dim(),
+                                                                       options.patch_size())
+                                                .stride(options.patch_size())
+                                                .bias(options.bias())));
+}
+
+template <size_t N, typename Conv>
+at::Tensor PatchEmbedImpl<N, Conv>::forward(const at::Tensor& x) {
+  return embed(x, options.in_channels(), *options.patch_size(), std::string(patch_embed_name<N>()) + ".forward",
                [this](const at::Tensor& v) { return proj->forward(v); });
 }
 
-std::vector<int64_t> PatchEmbed2dImpl::grid(at::IntArrayRef spatial) const {
-  return patch_grid(spatial, *options.patch_size(), "PatchEmbed2d.grid");
+template <size_t N, typename Conv>
+std::vector<int64_t> PatchEmbedImpl<N, Conv>::grid(at::IntArrayRef spatial) const {
+  return patch_grid(spatial, *options.patch_size(), std::string(patch_embed_name<N>()) + ".grid");
 }
 
-void PatchEmbed2dImpl::pretty_print(std::ostream& stream) const {
-  stream << "moezoo::core::PatchEmbed2d(" << options.in_channels() << " -> " << options.dim()
+template <size_t N, typename Conv>
+void PatchEmbedImpl<N, Conv>::pretty_print(std::ostream& stream) const {
+  stream << "moezoo::core::" << patch_embed_name<N>() << "(" << options.in_channels() << " -> " << options.dim()
          << ", patch=" << options.patch_size() << ")";
 }
 
-// ---- PatchEmbed3d -----------------------------------------------------------
-
-PatchEmbed3dImpl::PatchEmbed3dImpl(PatchEmbed3dOptions options) : options(options) { reset(); }
-
-void PatchEmbed3dImpl::reset() {
-  check_embed_options(options.in_channels(), options.dim(), *options.patch_size(), "PatchEmbed3d");
-  proj = register_module(
-      "proj", torch::nn::Conv3d(torch::nn::Conv3dOptions(options.in_channels(), options.dim(), options.patch_size())
-                                    .stride(options.patch_size())
-                                    .bias(options.bias())));
-}
-
-at::Tensor PatchEmbed3dImpl::forward(const at::Tensor& x) {
-  return embed(x, options.in_channels(), *options.patch_size(), "PatchEmbed3d.forward",
-               [this](const at::Tensor& v) { return proj->forward(v); });
-}
-
-std::vector<int64_t> PatchEmbed3dImpl::grid(at::IntArrayRef spatial) const {
-  return patch_grid(spatial, *options.patch_size(), "PatchEmbed3d.grid");
-}
-
-void PatchEmbed3dImpl::pretty_print(std::ostream& stream) const {
-  stream << "moezoo::core::PatchEmbed3d(" << options.in_channels() << " -> " << options.dim()
-         << ", patch=" << options.patch_size() << ")";
-}
+template class PatchEmbedImpl<2, torch::nn::Conv2d>;
+template class PatchEmbedImpl<3, torch::nn::Conv3d>;
 
 }  // namespace moezoo::core

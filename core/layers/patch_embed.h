@@ -35,56 +35,45 @@ at::Tensor tokens_to_grid(const at::Tensor& tokens, at::IntArrayRef grid);
 /// feature map [B, D, G_1, ..., G_k] -> tokens [B, prod(G), D].
 at::Tensor grid_to_tokens(const at::Tensor& feature_map);
 
-struct PatchEmbed2dOptions {
-  PatchEmbed2dOptions(int64_t in_channels, int64_t dim, torch::ExpandingArray<2> patch_size)
+/// Options of an N-d patch embedding (N = 2: images, N = 3: volumes).
+template <size_t N>
+struct PatchEmbedOptions {
+  PatchEmbedOptions(int64_t in_channels, int64_t dim, torch::ExpandingArray<N> patch_size)
       : in_channels_(in_channels), dim_(dim), patch_size_(patch_size) {}
   TORCH_ARG(int64_t, in_channels);
   /// Embedding width D.
   TORCH_ARG(int64_t, dim);
-  /// (p_h, p_w); a single number means a square patch.
-  TORCH_ARG(torch::ExpandingArray<2>, patch_size);
+  /// (p_1, ..., p_N); a single number means a square / cubic patch.
+  TORCH_ARG(torch::ExpandingArray<N>, patch_size);
   TORCH_ARG(bool, bias) = true;
 };
 
-class PatchEmbed2dImpl : public torch::nn::Cloneable<PatchEmbed2dImpl> {
+/// Conv: torch::nn::Conv2d or Conv3d, the projection for N = 2 or 3.
+template <size_t N, typename Conv>
+class PatchEmbedImpl : public torch::nn::Cloneable<PatchEmbedImpl<N, Conv>> {
  public:
-  explicit PatchEmbed2dImpl(PatchEmbed2dOptions options);
+  explicit PatchEmbedImpl(PatchEmbedOptions<N> options);
   void reset() override;
-  /// x: [B, C, H, W] (H, W divisible by the patch) -> [B, (H/p_h)(W/p_w), D]
+  /// x: [B, C, S_1, ..., S_N] (S_i divisible by p_i) -> [B, prod(S_i / p_i), D]
   at::Tensor forward(const at::Tensor& x);
-  /// The patch grid (H/p_h, W/p_w) for an input of spatial size (H, W).
+  /// The patch grid (S_1/p_1, ..., S_N/p_N) for an input of spatial size (S_1, ..., S_N).
   std::vector<int64_t> grid(at::IntArrayRef spatial) const;
   void pretty_print(std::ostream& stream) const override;
 
-  PatchEmbed2dOptions options;
-  torch::nn::Conv2d proj{nullptr};
+  PatchEmbedOptions<N> options;
+  Conv proj{nullptr};
 };
+
+using PatchEmbed2dOptions = PatchEmbedOptions<2>;
+using PatchEmbed3dOptions = PatchEmbedOptions<3>;
+/// x: [B, C, H, W] -> [B, (H/p_h)(W/p_w), D]
+using PatchEmbed2dImpl = PatchEmbedImpl<2, torch::nn::Conv2d>;
+/// x: [B, C, D, H, W] -> [B, (D/p_d)(H/p_h)(W/p_w), dim]
+using PatchEmbed3dImpl = PatchEmbedImpl<3, torch::nn::Conv3d>;
 TORCH_MODULE(PatchEmbed2d);
-
-struct PatchEmbed3dOptions {
-  PatchEmbed3dOptions(int64_t in_channels, int64_t dim, torch::ExpandingArray<3> patch_size)
-      : in_channels_(in_channels), dim_(dim), patch_size_(patch_size) {}
-  TORCH_ARG(int64_t, in_channels);
-  /// Embedding width D.
-  TORCH_ARG(int64_t, dim);
-  /// (p_d, p_h, p_w); a single number means a cubic patch.
-  TORCH_ARG(torch::ExpandingArray<3>, patch_size);
-  TORCH_ARG(bool, bias) = true;
-};
-
-class PatchEmbed3dImpl : public torch::nn::Cloneable<PatchEmbed3dImpl> {
- public:
-  explicit PatchEmbed3dImpl(PatchEmbed3dOptions options);
-  void reset() override;
-  /// x: [B, C, D, H, W] (divisible by the patch) -> [B, (D/p_d)(H/p_h)(W/p_w), dim]
-  at::Tensor forward(const at::Tensor& x);
-  /// The patch grid for an input of spatial size (D, H, W).
-  std::vector<int64_t> grid(at::IntArrayRef spatial) const;
-  void pretty_print(std::ostream& stream) const override;
-
-  PatchEmbed3dOptions options;
-  torch::nn::Conv3d proj{nullptr};
-};
 TORCH_MODULE(PatchEmbed3d);
+
+extern template class PatchEmbedImpl<2, torch::nn::Conv2d>;
+extern template class PatchEmbedImpl<3, torch::nn::Conv3d>;
 
 }  // namespace moezoo::core
