@@ -23,10 +23,14 @@ report::Series series_of(const MetricsTable& metrics, const std::string& column,
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-/// Renders one chart to plots/<file> and links it in the report.
+/// Renders one chart over training steps to plots/<file> and links it in the report.
 void add_plot(report::MarkdownReport& md, const fs::path& run_dir, const std::string& file,
-              const std::vector<report::Series>& series, report::LineChartOptions options) {
+              const std::vector<report::Series>& series, const std::string& title, const std::string& y_label) {
   if (series.empty()) return;
+  report::LineChartOptions options;
+  options.title = title;
+  options.x_label = "step";
+  options.y_label = y_label;
   report::write_png(run_dir / "plots" / file, report::render_line_chart(series, options));
   md.add_image(options.title, "plots/" + file);
 }
@@ -56,11 +60,7 @@ void add_load_balance(report::MarkdownReport& md, const fs::path& run_dir, const
   std::vector<report::Series> balance;
   for (const char* column : {"moe/cv", "moe/max_vio"})
     if (!metrics.series(column).empty()) balance.push_back(series_of(metrics, column, column + 4));
-  report::LineChartOptions options;
-  options.title = "Expert load balance (mean over MoE layers)";
-  options.x_label = "step";
-  options.y_label = "CV / MaxVio";
-  add_plot(md, run_dir, "load_balance.png", balance, options);
+  add_plot(md, run_dir, "load_balance.png", balance, "Expert load balance (mean over MoE layers)", "CV / MaxVio");
 
   report::HeatmapOptions heat;
   heat.title = "Expert load / mean, epoch " + std::to_string(summary.load_epoch);
@@ -99,27 +99,15 @@ void write_run_report(const fs::path& run_dir, const RunSummary& summary, const 
     if (starts_with(column, "aux/")) losses.push_back(series_of(metrics, column, column.substr(4)));
     if (starts_with(column, "eval/") && is_loss(column)) losses.push_back(series_of(metrics, column, column));
   }
-  report::LineChartOptions loss_options;
-  loss_options.title = "Losses";
-  loss_options.x_label = "step";
-  loss_options.y_label = "loss";
-  add_plot(md, run_dir, "loss.png", losses, loss_options);
+  add_plot(md, run_dir, "loss.png", losses, "Losses", "loss");
 
-  report::LineChartOptions lr_options;
-  lr_options.title = "Learning rate";
-  lr_options.x_label = "step";
-  lr_options.y_label = "lr";
-  add_plot(md, run_dir, "lr.png", {series_of(metrics, "lr", "lr")}, lr_options);
+  add_plot(md, run_dir, "lr.png", {series_of(metrics, "lr", "lr")}, "Learning rate", "lr");
 
   std::vector<report::Series> validation;
   for (const auto& column : metrics.columns())
     if ((starts_with(column, "eval/") && !is_loss(column)) || starts_with(column, "train/"))
       validation.push_back(series_of(metrics, column, column));
-  report::LineChartOptions val_options;
-  val_options.title = "Metrics";
-  val_options.x_label = "step";
-  val_options.y_label = "value";
-  add_plot(md, run_dir, "metrics.png", validation, val_options);
+  add_plot(md, run_dir, "metrics.png", validation, "Metrics", "value");
 
   if (!summary.expert_load.empty()) add_load_balance(md, run_dir, summary, metrics);
 

@@ -230,51 +230,46 @@ int main(int argc, char** argv) try {
                          },
                          args.reps, {}});
       }
+      // Loops over experts after the layer's own routing: `add_expert(out, bank, w, e, x,
+      // routing)` adds expert e's contribution to out.
+      using AddExpert = std::function<at::Tensor(const at::Tensor&, ExpertBankImpl&, const ExpertWeights&, int64_t,
+                                                 const at::Tensor&, const Routing&)>;
+      auto expert_loop = [&](const std::string& name, int reps, AddExpert add_expert) {
+        auto layer = make_layer(GroupedMmBackend::kAuto, DispatchBackend::kAuto);
+        auto x = input();
+        cands.push_back({name, [layer, x, g, E, add_expert] {
+                           clear_grads(*layer, *x);
+                           auto& bank = dynamic_cast<ExpertBankImpl&>(layer->experts());
+                           const ExpertWeights w(bank);
+                           AuxLosses aux;
+                           const Routing r = layer->router()->route(*x, {});
+                           aux.merge(balancing_losses(r, layer->options().balancer()));
+                           at::Tensor out = at::zeros_like(*x);
+                           for (int64_t e = 0; e < E; ++e) out = add_expert(out, bank, w, e, *x, r);
+                           ((out * g).sum() + aux.total()).backward();
+                         },
+                         reps, {}});
+      };
       // Naive masked loop: every expert on every token, weighted by its mask.
-      if (args.naive_reps > 0) {
-        auto layer = make_layer(GroupedMmBackend::kAuto, DispatchBackend::kAuto);
-        auto x = input();
-        cands.push_back({"naive masked loop", [layer, x, g, E] {
-                           clear_grads(*layer, *x);
-                           auto& bank = dynamic_cast<ExpertBankImpl&>(layer->experts());
-                           const ExpertWeights w(bank);
-                           AuxLosses aux;
-                           const Routing r = layer->router()->route(*x, {});
-                           aux.merge(balancing_losses(r, layer->options().balancer()));
-                           at::Tensor out = at::zeros_like(*x);
-                           for (int64_t e = 0; e < E; ++e) {
-                             const at::Tensor m =
-                                 (r.combine_weights * r.expert_indices.eq(e).logical_and(r.keep_mask)).sum(1, true);
-                             out = out + m * bank_expert(bank, w, e, *x);
-                           }
-                           ((out * g).sum() + aux.total()).backward();
-                         },
-                         args.naive_reps, {}});
-      }
+      if (args.naive_reps > 0)
+        expert_loop("naive masked loop", args.naive_reps,
+                    [](const at::Tensor& out, ExpertBankImpl& bank, const ExpertWeights& w, int64_t e,
+                       const at::Tensor& x, const Routing& r) {
+                      const at::Tensor m =
+                          (r.combine_weights * r.expert_indices.eq(e).logical_and(r.keep_mask)).sum(1, true);
+                      return out + m * bank_expert(bank, w, e, x);
+                    });
       // Indexed loop (Hugging Face Mixtral style): gather each expert's tokens.
-      {
-        auto layer = make_layer(GroupedMmBackend::kAuto, DispatchBackend::kAuto);
-        auto x = input();
-        cands.push_back({"indexed loop (HF Mixtral style)", [layer, x, g, E] {
-                           clear_grads(*layer, *x);
-                           auto& bank = dynamic_cast<ExpertBankImpl&>(layer->experts());
-                           const ExpertWeights w(bank);
-                           AuxLosses aux;
-                           const Routing r = layer->router()->route(*x, {});
-                           aux.merge(balancing_losses(r, layer->options().balancer()));
-                           at::Tensor out = at::zeros_like(*x);
-                           const at::Tensor kept = r.expert_indices.masked_fill(r.keep_mask.logical_not(), -1);
-                           for (int64_t e = 0; e < E; ++e) {
-                             const at::Tensor hit = kept.eq(e).nonzero();  // [n, 2]: (token, slot)
-                             if (hit.size(0) == 0) continue;
-                             const at::Tensor tok = hit.select(1, 0), slot = hit.select(1, 1);
-                             const at::Tensor cw = r.combine_weights.index({tok, slot}).unsqueeze(1);
-                             out = out.index_add(0, tok, cw * bank_expert(bank, w, e, x->index_select(0, tok)));
-                           }
-                           ((out * g).sum() + aux.total()).backward();
-                         },
-                         args.reps, {}});
-      }
+      expert_loop("indexed loop (HF Mixtral style)", args.reps,
+                  [](const at::Tensor& out, ExpertBankImpl& bank, const ExpertWeights& w, int64_t e,
+                     const at::Tensor& x, const Routing& r) {
+                    const at::Tensor kept = r.expert_indices.masked_fill(r.keep_mask.logical_not(), -1);
+                    const at::Tensor hit = kept.eq(e).nonzero();  // [n, 2]: (token, slot)
+                    if (hit.size(0) == 0) return out;
+                    const at::Tensor tok = hit.select(1, 0), slot = hit.select(1, 1);
+                    const at::Tensor cw = r.combine_weights.index({tok, slot}).unsqueeze(1);
+                    return out.index_add(0, tok, cw * bank_expert(bank, w, e, x.index_select(0, tok)));
+                  });
       auto layer_candidate = [&](const std::string& name, GroupedMmBackend gmm, DispatchBackend dispatch) {
         auto layer = make_layer(gmm, dispatch);
         auto x = input();
