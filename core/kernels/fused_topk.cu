@@ -33,7 +33,9 @@ bool fused_topk_supported(const at::Tensor& logits, const FusedTopKParams& p) {
          (dtype == at::kFloat || dtype == at::kHalf || dtype == at::kBFloat16) && logits.size(1) >= 1 &&
          logits.size(1) <= kFusedTopKMaxExperts && p.k >= 1 && p.k <= kFusedTopKMaxK && p.k <= logits.size(1) &&
          (p.n_group <= 1 || (p.n_group <= kFusedTopKMaxGroups && logits.size(1) % p.n_group == 0 &&
-                             p.topk_group >= 1 && p.topk_group <= p.n_group));
+                             p.topk_group >= 1 && p.topk_group <= p.n_group &&
+                             // the kept groups must hold k experts
+                             p.k <= p.topk_group * (logits.size(1) / p.n_group)));
 }
 
 void fused_topk_out(const at::Tensor& logits, const at::Tensor& bias, const FusedTopKParams& params,

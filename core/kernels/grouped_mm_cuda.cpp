@@ -23,7 +23,9 @@ bool aten_grouped_mm_is_fused(const at::Tensor& x, const at::Tensor& w) {
 }
 
 GroupedMmBackend cuda_grouped_mm_backend(const at::Tensor& x, const at::Tensor& w) {
-  if (!aten_grouped_mm_is_fused(x, w)) return GroupedMmBackend::kLoop;
+  // No rows: nothing for CUTLASS to do (and an empty x's null data pointer would pass
+  // the alignment test); the loop returns the empty result and zero weight gradients.
+  if (x.size(0) == 0 || !aten_grouped_mm_is_fused(x, w)) return GroupedMmBackend::kLoop;
   const bool hopper = at::cuda::getDeviceProperties(x.device().index())->major == 9;
   return hopper ? GroupedMmBackend::kAten : GroupedMmBackend::kLoop;
 }
