@@ -26,6 +26,12 @@ struct OllivierRicciOptions {
   DistanceKind distance = DistanceKind::kHop;
   /// Worker threads over edges (0: one per hardware thread). Results do not depend on it.
   int threads = 1;
+  /// kWeighted only: edges are processed in blocks (consecutive in edges()) whose
+  /// transport problems hold at most about this many cost entries in all (8 bytes each),
+  /// and every vertex's Dijkstra search runs once per block for all of them. 0: the
+  /// reference path, separate searches for every edge (several times slower). Results
+  /// do not depend on it (bitwise).
+  int64_t weighted_block_entries = int64_t{1} << 22;
 };
 
 /// An exact fraction num / den with den > 0.

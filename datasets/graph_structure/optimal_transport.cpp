@@ -66,30 +66,95 @@ long double TransportSolver::solve(const int64_t* supply, size_t m, const int64_
   predecessor_.resize(m + n);
   level_.resize(m + n + 1);
   next_arc_.resize(m + n);
+  heap_slot_.resize(m + n);
 
   int64_t left = total_supply;
-  const auto greater = std::greater<std::pair<double, size_t>>();
   while (left > 0) {
     ++phases_;
     // Dijkstra over reduced costs from every source with supply left, stopped at the
     // first sink with demand left (distance `reach`).
     std::fill(distance_.begin(), distance_.end(), kInf);
     std::fill(done_.begin(), done_.end(), 0);
-    heap_.clear();
-    for (size_t i = 0; i < m; ++i) {
-      if (supply_left_[i] > 0) {
-        distance_[i] = 0;
-        heap_.push_back({0.0, i});
-      }
-    }
-    std::make_heap(heap_.begin(), heap_.end(), greater);
+    // Indexed 4-ary heap of the discovered, unsettled vertices ordered by (distance, id),
+    // with decrease-key: it settles them in the order a lazy heap of (distance, id) pairs
+    // would, so the same distances, predecessors and stopping sink.
     size_t reached = m + n;
     double reach = kInf;
-    while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), greater);
-      const auto [d, v] = heap_.back();
+    heap_.clear();
+    auto before = [&](size_t a, size_t b) {
+      return distance_[a] < distance_[b] || (distance_[a] == distance_[b] && a < b);
+    };
+    auto sift_up = [&](size_t i, size_t v) {
+      while (i > 0) {
+        const size_t parent = (i - 1) / 4;
+        if (!before(v, heap_[parent].second)) break;
+        heap_[i] = heap_[parent];
+        heap_slot_[heap_[i].second] = i;
+        i = parent;
+      }
+      heap_[i] = {0.0, v};
+      heap_slot_[v] = i;
+    };
+    auto pop = [&]() {
+      const size_t top = heap_[0].second;
+      const size_t last = heap_.back().second;
       heap_.pop_back();
-      if (done_[v]) continue;
+      const size_t size = heap_.size();
+      if (size == 0) return top;
+      size_t i = 0;
+      for (;;) {
+        const size_t first = 4 * i + 1;
+        if (first >= size) break;
+        size_t best = first;
+        const size_t end = std::min(first + 4, size);
+        for (size_t c = first + 1; c < end; ++c)
+          if (before(heap_[c].second, heap_[best].second)) best = c;
+        if (!before(heap_[best].second, last)) break;
+        heap_[i] = heap_[best];
+        heap_slot_[heap_[i].second] = i;
+        i = best;
+      }
+      heap_[i] = {0.0, last};
+      heap_slot_[last] = i;
+      return top;
+    };
+    auto improve = [&](size_t v, double nd, size_t from) {
+      const bool queued = distance_[v] < kInf;
+      distance_[v] = nd;
+      predecessor_[v] = from;
+      if (queued) {
+        sift_up(heap_slot_[v], v);
+      } else {
+        heap_.push_back({0.0, v});
+        sift_up(heap_.size() - 1, v);
+      }
+    };
+    // The sources with supply left, at distance 0, come first in (distance, id) order
+    // (sinks have larger ids): settle them in id order without the heap, then queue the
+    // sinks they reach.
+    for (size_t i = 0; i < m; ++i) {
+      if (supply_left_[i] == 0) continue;
+      distance_[i] = 0;
+      done_[i] = 1;
+      const double* row = cost + i * n;
+      const double pi = potential_[i];
+      for (size_t j = 0; j < n; ++j) {
+        const double nd = 0.0 + std::max(0.0, row[j] + pi - potential_[m + j]);
+        if (nd < distance_[m + j]) {
+          distance_[m + j] = nd;
+          predecessor_[m + j] = i;
+        }
+      }
+    }
+    for (size_t j = 0; j < n; ++j) {
+      if (distance_[m + j] < kInf) {
+        heap_.push_back({0.0, m + j});
+        sift_up(heap_.size() - 1, m + j);
+      }
+    }
+    while (!heap_.empty()) {
+      const size_t v = pop();
+      const double d = distance_[v];
       done_[v] = 1;
       if (v >= m && demand_left_[v - m] > 0) {
         reached = v;
@@ -98,27 +163,18 @@ long double TransportSolver::solve(const int64_t* supply, size_t m, const int64_
       }
       if (v < m) {
         const double* row = cost + v * n;
+        const double pv = potential_[v];
         for (size_t j = 0; j < n; ++j) {
           // max(0, .): rounding may leave a tight arc at -1e-17 with real costs.
-          const double nd = d + std::max(0.0, row[j] + potential_[v] - potential_[m + j]);
-          if (nd < distance_[m + j]) {
-            distance_[m + j] = nd;
-            predecessor_[m + j] = v;
-            heap_.push_back({nd, m + j});
-            std::push_heap(heap_.begin(), heap_.end(), greater);
-          }
+          const double nd = d + std::max(0.0, row[j] + pv - potential_[m + j]);
+          if (nd < distance_[m + j]) improve(m + j, nd, v);
         }
       } else {
         const size_t j = v - m;
         for (size_t i = 0; i < m; ++i) {
           if (flow_[i * n + j] == 0) continue;
           const double nd = d + std::max(0.0, -(cost[i * n + j] + potential_[i] - potential_[v]));
-          if (nd < distance_[i]) {
-            distance_[i] = nd;
-            predecessor_[i] = v;
-            heap_.push_back({nd, i});
-            std::push_heap(heap_.begin(), heap_.end(), greater);
-          }
+          if (nd < distance_[i]) improve(i, nd, v);
         }
       }
     }
@@ -170,6 +226,9 @@ bool TransportSolver::build_levels() {
   }
   for (size_t head = 0; head < queue_.size(); ++head) {
     const size_t v = queue_[head];
+    // Levels at or past the super sink's lead nowhere Dinic's pushes go (they follow
+    // levels up to the super sink's): once it has one, the rest can stay unlevelled.
+    if (level_[sink] >= 0 && level_[v] >= level_[sink]) break;
     if (v < m) {
       for (size_t j = 0; j < n; ++j) {
         if (level_[m + j] < 0 && cost_[v * n + j] + potential_[v] - potential_[m + j] <= 0) {

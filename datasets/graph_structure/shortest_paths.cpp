@@ -1,7 +1,6 @@
 #include "datasets/graph_structure/shortest_paths.h"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 
 
@@ -61,38 +60,80 @@ void LocalDistances::hop_within_three(const std::vector<Vertex>& sources, const 
   }
 }
 
+void LocalDistances::heap_sift_up(size_t i, HeapEntry entry) {
+  while (i > 0) {
+    const size_t parent = (i - 1) / 4;
+    if (!(entry.key < heap_[parent].key)) break;
+    heap_[i] = heap_[parent];
+    state_[heap_[i].vertex].heap_index = static_cast<uint32_t>(i);
+    i = parent;
+  }
+  heap_[i] = entry;
+  state_[entry.vertex].heap_index = static_cast<uint32_t>(i);
+}
+
+LocalDistances::HeapEntry LocalDistances::heap_pop() {
+  const HeapEntry top = heap_[0];
+  const HeapEntry last = heap_.back();
+  heap_.pop_back();
+  const size_t size = heap_.size();
+  if (size == 0) return top;
+  size_t i = 0;
+  for (;;) {
+    const size_t first = 4 * i + 1;
+    if (first >= size) break;
+    size_t best = first;
+    const size_t end = std::min(first + 4, size);
+    for (size_t c = first + 1; c < end; ++c)
+      if (heap_[c].key < heap_[best].key) best = c;
+    if (!(heap_[best].key < last.key)) break;
+    heap_[i] = heap_[best];
+    state_[heap_[i].vertex].heap_index = static_cast<uint32_t>(i);
+    i = best;
+  }
+  heap_[i] = last;
+  state_[last.vertex].heap_index = static_cast<uint32_t>(i);
+  return top;
+}
+
 void LocalDistances::dijkstra_to_targets(Vertex source, size_t num_targets, double* out, size_t stride,
                                          double cutoff) {
   const BoostGraph& g = *graph_;
   const uint32_t gen = generation_;  // the caller stamped the targets with this generation
+  // An indexed 4-ary heap with decrease-key: every queued vertex appears once. A settled
+  // distance is the minimum over paths of their lengths summed from the source in path
+  // order (rounding is monotone), so it does not depend on the order of equal keys.
   heap_.clear();
-  const auto greater = std::greater<std::pair<double, Vertex>>();
   state_[source].mark = gen;
   state_[source].distance = 0;
   heap_.push_back({0.0, source});
+  state_[source].heap_index = 0;
   size_t remaining = num_targets;
+  const auto* rowstart = g.m_forward.m_rowstart.data();
+  const Vertex* column = g.m_forward.m_column.data();
   while (!heap_.empty() && remaining > 0) {
-    std::pop_heap(heap_.begin(), heap_.end(), greater);
-    const auto [d, v] = heap_.back();
-    heap_.pop_back();
+    const auto [d, v] = heap_pop();
     State& sv = state_[v];
-    if (sv.settled == gen) continue;  // a stale, longer entry
     sv.settled = gen;
     if (sv.target == gen) {
-      out[sv.target_slot * stride] = d;
+      if (out != nullptr) out[sv.target_slot * stride] = d;
       --remaining;
     }
-    const auto [first, last] = neighbor_range(g, v);
-    for (size_t k = 0; first + k != last; ++k) {
-      State& sw = state_[first[k]];
+    const size_t arc_begin = rowstart[v], arc_end = rowstart[v + 1];
+    for (size_t arc = arc_begin; arc != arc_end; ++arc) {
+      const Vertex w = column[arc];
+      State& sw = state_[w];
       if (sw.settled == gen) continue;
-      const double nd = d + arc_property(g, v, k).weight;
+      const double nd = d + g[BoostGraph::edge_descriptor(v, arc)].weight;
       if (nd > cutoff) continue;
-      if (sw.mark != gen || nd < sw.distance) {
+      if (sw.mark != gen) {
         sw.mark = gen;
         sw.distance = nd;
-        heap_.push_back({nd, first[k]});
-        std::push_heap(heap_.begin(), heap_.end(), greater);
+        heap_.push_back({nd, w});
+        heap_sift_up(heap_.size() - 1, {nd, w});
+      } else if (nd < sw.distance) {
+        sw.distance = nd;
+        heap_sift_up(sw.heap_index, {nd, w});
       }
     }
   }
@@ -129,6 +170,20 @@ double LocalDistances::weighted_pair(Vertex u, Vertex v, double cutoff) {
   state_[v].target_slot = 0;
   dijkstra_to_targets(u, 1, &d, 1, cutoff);
   return d;
+}
+
+void LocalDistances::begin_search() { next_generation(); }
+
+bool LocalDistances::add_target(Vertex v) {
+  State& s = state_[v];
+  if (s.target == generation_) return false;
+  s.target = generation_;
+  s.target_slot = 0;
+  return true;
+}
+
+void LocalDistances::search(Vertex source, size_t num_targets, double cutoff) {
+  dijkstra_to_targets(source, num_targets, nullptr, 0, cutoff);
 }
 
 }  // namespace moezoo::datasets::graph_structure

@@ -39,11 +39,36 @@ class LocalDistances {
   /// Weighted distance from u to v (+infinity when unreachable or farther than `cutoff`).
   double weighted_pair(Vertex u, Vertex v, double cutoff = std::numeric_limits<double>::infinity());
 
+  /// One Dijkstra shared by many queries (the rows of several transport problems with
+  /// the same source): begin_search(), add_target() for every vertex whose distance is
+  /// wanted, search(), then distance_to(). A distance is the minimum over paths of the
+  /// lengths summed from the source in path order, so it is bitwise the value weighted()
+  /// finds from the same source, whatever the targets and the cutoff (when within it).
+  void begin_search();
+  /// Adds a target of the current search; false when it already was one.
+  bool add_target(Vertex v);
+  /// Dijkstra from `source` until all `num_targets` added targets are settled or no
+  /// vertex within `cutoff` is left.
+  void search(Vertex source, size_t num_targets, double cutoff);
+  /// Distance from the last search's source to a vertex it settled; +infinity otherwise.
+  double distance_to(Vertex v) const {
+    const State& s = state_[v];
+    return s.settled == generation_ ? s.distance : std::numeric_limits<double>::infinity();
+  }
+
  private:
   /// Dijkstra from `source` until every vertex stamped as a target is settled; writes
-  /// out[position * stride] for each target.
+  /// out[position * stride] for each target (nothing when `out` is null).
   void dijkstra_to_targets(Vertex source, size_t num_targets, double* out, size_t stride, double cutoff);
   uint32_t next_generation();
+
+  struct HeapEntry {
+    double key;
+    Vertex vertex;
+  };
+  /// Places `entry` at slot i or above (4-ary min-heap on key), updating heap indices.
+  void heap_sift_up(size_t i, HeapEntry entry);
+  HeapEntry heap_pop();
 
   /// Per-vertex search state in one record, so a relaxation touches one cache line.
   struct State {
@@ -51,6 +76,7 @@ class LocalDistances {
     uint32_t settled = 0;      ///< == generation_: Dijkstra settled it
     uint32_t target = 0;       ///< == generation_: a target of the current search
     uint32_t target_slot = 0;  ///< its position among the targets
+    uint32_t heap_index = 0;   ///< its slot in heap_ while queued
     double distance = 0;
   };
 
@@ -58,7 +84,7 @@ class LocalDistances {
   std::vector<uint32_t> hop_mark_;  // == generation_: neighbour of the vertex being marked (hop search)
   std::vector<State> state_;        // Dijkstra
   uint32_t generation_ = 0;
-  std::vector<std::pair<double, Vertex>> heap_;
+  std::vector<HeapEntry> heap_;
 };
 
 }  // namespace moezoo::datasets::graph_structure

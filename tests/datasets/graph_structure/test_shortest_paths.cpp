@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "core/util/error.h"
@@ -69,6 +70,37 @@ TEST(LocalDistances, WeightedMatchesBoostDijkstra) {
       for (size_t j = 0; j < sy.size(); ++j) ASSERT_NEAR(out[i * sy.size() + j], all[sx[i] * n + sy[j]], 1e-12);
     ASSERT_NEAR(local.weighted_pair(static_cast<Vertex>(e.u), static_cast<Vertex>(e.v)),
                 all[static_cast<size_t>(e.u) * n + static_cast<size_t>(e.v)], 1e-12);
+  }
+}
+
+// The shared search (begin_search / add_target / search / distance_to) finds bitwise
+// the values of weighted() from the same source, for targets within its cutoff.
+TEST(LocalDistances, SharedSearchEqualsWeightedBitwise) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> length(0.1, 3.0);
+  const auto base = random_graph(5, 80, 0.04, false);
+  std::vector<double> lengths;
+  for (size_t e = 0; e < base.edges().size(); ++e) lengths.push_back(length(rng));
+  const auto graph = SimpleGraph::from_edges(base.num_nodes(), base.edges(), lengths);
+  const auto b = make_boost_graph(graph);
+  LocalDistances local(b), shared(b);
+  for (Vertex s = 0; s < static_cast<Vertex>(graph.num_nodes()); ++s) {
+    std::vector<Vertex> targets;
+    for (Vertex t = 0; t < static_cast<Vertex>(graph.num_nodes()); ++t)
+      if (t != s && rng() % 4 == 0) targets.push_back(t);
+    for (double cutoff : {2.0, 5.0, std::numeric_limits<double>::infinity()}) {
+      std::vector<double> want(targets.size());
+      local.weighted({s}, targets, want.data(), cutoff);
+      shared.begin_search();
+      size_t count = 0;
+      for (Vertex t : targets) count += shared.add_target(t) ? 1 : 0;
+      EXPECT_FALSE(targets.empty() || shared.add_target(targets[0]));
+      shared.search(s, count, cutoff);
+      for (size_t j = 0; j < targets.size(); ++j) {
+        const double d = shared.distance_to(targets[j]);
+        EXPECT_EQ(d <= cutoff ? d : std::numeric_limits<double>::infinity(), want[j]) << s << " " << targets[j];
+      }
+    }
   }
 }
 
