@@ -1,5 +1,7 @@
 #include "core/runtime/pipeline_cli.h"
 
+#include "core/runtime/host_memory.h"
+
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
@@ -34,6 +36,7 @@ fs::path make_run_dir(const fs::path& out_root, const std::string& model, const 
 }
 
 int run_pipeline(const PipelineSpec& spec, int argc, char** argv) {
+  keep_freed_host_memory();
   CLI::App app{spec.description, spec.program};
   app.require_subcommand(1);
   app.footer("Config overrides: trailing key=value words, e.g. train.lr=3e-4 model.router.k=1\n"

@@ -4,8 +4,11 @@
 //   moezoo-bench-moe [--tokens 4096] [--d 512] [--hidden 1024] [--experts 8,64]
 //                    [--k 1,2] [--kind gelu_mlp|swiglu|low_rank] [--bias 1]
 //                    [--reps 7] [--warmup 2] [--naive-reps 3] [--threads N]
-//                    [--variants 1] [--clock wall|cpu] [--thp 1]
-//   (--naive-reps 0 skips the naive loop; --thp: see main)
+//                    [--variants 1] [--clock wall|cpu] [--thp 1] [--keep-heap 1]
+//                    [--profile PREFIX]
+//   (--naive-reps 0 skips the naive loop; --thp, --keep-heap: see main; --profile writes, per
+//   shape, a Chrome trace of 3 steps of the default moezoo layer to
+//   PREFIX_E<E>_k<k>.json for chrome://tracing or tools/bench/profile_summary.py)
 //
 // Every implementation does the same step: out = f(x) (x requires grad), loss =
 // <out, g> (+ the layer's auxiliary losses), backward, gradients set to none
@@ -20,6 +23,7 @@
 //             with --variants each grouped-matmul and dispatch backend
 
 #include <ATen/Parallel.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -37,6 +41,7 @@
 #include <vector>
 
 #include "core/moe/moe_layer.h"
+#include "core/runtime/host_memory.h"
 
 using namespace moezoo::core;
 
@@ -52,6 +57,8 @@ struct Args {
   bool variants = true;
   bool cpu_clock = false;
   bool thp = true;
+  bool keep_heap = true;  ///< runtime::keep_freed_host_memory, as the pipelines do
+  std::string profile;  ///< trace file prefix; empty: no profile
 };
 
 std::vector<int64_t> parse_list(const std::string& s) {
@@ -69,7 +76,7 @@ Args parse_args(int argc, char** argv) {
       std::cout << "usage: moezoo-bench-moe [--tokens N] [--d N] [--hidden N] [--experts 8,64] [--k 1,2]\n"
                    "                        [--kind gelu_mlp|swiglu|low_rank] [--bias 0|1] [--reps N] [--warmup N]\n"
                    "                        [--naive-reps N] [--threads N] [--variants 0|1] [--clock wall|cpu]\n"
-                   "                        [--thp 0|1]\n";
+                   "                        [--thp 0|1] [--keep-heap 0|1] [--profile PREFIX]\n";
       std::exit(0);
     }
     if (i + 1 >= argc) throw std::runtime_error(key + ": missing value");
@@ -88,6 +95,8 @@ Args parse_args(int argc, char** argv) {
     else if (key == "--variants") a.variants = v != "0";
     else if (key == "--clock") a.cpu_clock = v == "cpu";
     else if (key == "--thp") a.thp = v != "0";
+    else if (key == "--profile") a.profile = v;
+    else if (key == "--keep-heap") a.keep_heap = v != "0";
     else throw std::runtime_error("unknown option " + key + " (see --help)");
   }
   return a;
@@ -182,6 +191,10 @@ int main(int argc, char** argv) try {
   // page costs ~85 ms per 128 MiB on this VM; the E = 64 banks have 128 MiB per
   // weight. Applies to every implementation alike; --thp 0 measures without.
   if (args.thp) setenv("THP_MEM_ALLOC_ENABLE", "1", /*overwrite=*/0);
+  // The pipelines keep freed heap memory for reuse (core/runtime/host_memory.h), so
+  // that fresh gradient buffers stop costing page faults after the first step;
+  // --keep-heap 0 measures glibc's default (mmap and unmap per large block).
+  const bool heap_kept = args.keep_heap && moezoo::runtime::keep_freed_host_memory();
   const int threads = args.threads > 0 ? args.threads : static_cast<int>(std::thread::hardware_concurrency());
   at::set_num_threads(threads);
   torch::manual_seed(0);
@@ -194,7 +207,8 @@ int main(int argc, char** argv) try {
               threads, at::get_num_threads(), std::thread::hardware_concurrency(), args.reps, args.warmup,
               args.naive_reps, args.cpu_clock ? "process CPU" : "wall");
   const char* thp = std::getenv("THP_MEM_ALLOC_ENABLE");
-  std::printf("THP_MEM_ALLOC_ENABLE=%s; load average at start: %s\n\n", thp ? thp : "(unset)", load_average().c_str());
+  std::printf("THP_MEM_ALLOC_ENABLE=%s, freed heap kept %s; load average at start: %s\n\n", thp ? thp : "(unset)",
+              heap_kept ? "yes" : "no", load_average().c_str());
   std::printf("%4s %2s  %-34s %10s %9s %12s %9s %9s\n", "E", "k", "implementation", "ms/step", "(min)", "tokens/s",
               "vs dense", "vs naive");
 
@@ -293,6 +307,15 @@ int main(int argc, char** argv) try {
       }
 
       run_interleaved(cands, args.warmup, args.cpu_clock);
+      if (!args.profile.empty()) {
+        const size_t moezoo = args.naive_reps > 0 ? 3 : 2;  // after dense, [naive,] indexed
+        const std::string file = args.profile + "_E" + std::to_string(E) + "_k" + std::to_string(k) + ".json";
+        {
+          torch::autograd::profiler::RecordProfile guard(file);
+          for (int i = 0; i < 3; ++i) cands[moezoo].step();
+        }
+        std::printf("profile of 3 steps of '%s': %s\n", cands[moezoo].name.c_str(), file.c_str());
+      }
       const double dense = cands[0].median();
       const double naive = args.naive_reps > 0 ? cands[1].median() : 0.0;
       for (const auto& c : cands) {
