@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/util/error.h"
+#include "datasets/graph_structure/quaternary_heap.h"
 
 namespace moezoo::datasets::graph_structure {
 
@@ -84,40 +85,9 @@ long double TransportSolver::solve(const int64_t* supply, size_t m, const int64_
     auto before = [&](size_t a, size_t b) {
       return distance_[a] < distance_[b] || (distance_[a] == distance_[b] && a < b);
     };
-    auto sift_up = [&](size_t i, size_t v) {
-      while (i > 0) {
-        const size_t parent = (i - 1) / 4;
-        if (!before(v, heap_[parent].second)) break;
-        heap_[i] = heap_[parent];
-        heap_slot_[heap_[i].second] = i;
-        i = parent;
-      }
-      heap_[i] = {0.0, v};
-      heap_slot_[v] = i;
-    };
-    auto pop = [&]() {
-      const size_t top = heap_[0].second;
-      const size_t last = heap_.back().second;
-      heap_.pop_back();
-      const size_t size = heap_.size();
-      if (size == 0) return top;
-      size_t i = 0;
-      for (;;) {
-        const size_t first = 4 * i + 1;
-        if (first >= size) break;
-        size_t best = first;
-        const size_t end = std::min(first + 4, size);
-        for (size_t c = first + 1; c < end; ++c)
-          if (before(heap_[c].second, heap_[best].second)) best = c;
-        if (!before(heap_[best].second, last)) break;
-        heap_[i] = heap_[best];
-        heap_slot_[heap_[i].second] = i;
-        i = best;
-      }
-      heap_[i] = {0.0, last};
-      heap_slot_[last] = i;
-      return top;
-    };
+    auto moved = [&](size_t v, size_t slot) { heap_slot_[v] = slot; };
+    auto sift_up = [&](size_t i, size_t v) { quaternary_sift_up(heap_, i, v, before, moved); };
+    auto pop = [&]() { return quaternary_pop(heap_, before, moved); };
     auto improve = [&](size_t v, double nd, size_t from) {
       const bool queued = distance_[v] < kInf;
       distance_[v] = nd;
@@ -125,7 +95,7 @@ long double TransportSolver::solve(const int64_t* supply, size_t m, const int64_
       if (queued) {
         sift_up(heap_slot_[v], v);
       } else {
-        heap_.push_back({0.0, v});
+        heap_.push_back(v);
         sift_up(heap_.size() - 1, v);
       }
     };
@@ -148,7 +118,7 @@ long double TransportSolver::solve(const int64_t* supply, size_t m, const int64_
     }
     for (size_t j = 0; j < n; ++j) {
       if (distance_[m + j] < kInf) {
-        heap_.push_back({0.0, m + j});
+        heap_.push_back(m + j);
         sift_up(heap_.size() - 1, m + j);
       }
     }

@@ -54,7 +54,7 @@ class TransportSolver {
   std::vector<int> level_;                  // [m + n + 1]: the last entry is the super sink
   std::vector<size_t> next_arc_;            // [m + n]: Dinic's current-arc pointers
   std::vector<size_t> queue_;
-  std::vector<std::pair<double, size_t>> heap_;  // (unused key, vertex)
+  std::vector<size_t> heap_;                // queued vertices, an indexed 4-ary heap
   std::vector<size_t> heap_slot_;           // [m + n]: a queued vertex's slot in heap_
   int phases_ = 0;
 };

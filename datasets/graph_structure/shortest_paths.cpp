@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "datasets/graph_structure/quaternary_heap.h"
 
 namespace moezoo::datasets::graph_structure {
 
@@ -61,39 +62,11 @@ void LocalDistances::hop_within_three(const std::vector<Vertex>& sources, const 
 }
 
 void LocalDistances::heap_sift_up(size_t i, HeapEntry entry) {
-  while (i > 0) {
-    const size_t parent = (i - 1) / 4;
-    if (!(entry.key < heap_[parent].key)) break;
-    heap_[i] = heap_[parent];
-    state_[heap_[i].vertex].heap_index = static_cast<uint32_t>(i);
-    i = parent;
-  }
-  heap_[i] = entry;
-  state_[entry.vertex].heap_index = static_cast<uint32_t>(i);
+  quaternary_sift_up(heap_, i, entry, entry_before, [this](const HeapEntry& e, size_t slot) { heap_moved(e, slot); });
 }
 
 LocalDistances::HeapEntry LocalDistances::heap_pop() {
-  const HeapEntry top = heap_[0];
-  const HeapEntry last = heap_.back();
-  heap_.pop_back();
-  const size_t size = heap_.size();
-  if (size == 0) return top;
-  size_t i = 0;
-  for (;;) {
-    const size_t first = 4 * i + 1;
-    if (first >= size) break;
-    size_t best = first;
-    const size_t end = std::min(first + 4, size);
-    for (size_t c = first + 1; c < end; ++c)
-      if (heap_[c].key < heap_[best].key) best = c;
-    if (!(heap_[best].key < last.key)) break;
-    heap_[i] = heap_[best];
-    state_[heap_[i].vertex].heap_index = static_cast<uint32_t>(i);
-    i = best;
-  }
-  heap_[i] = last;
-  state_[last.vertex].heap_index = static_cast<uint32_t>(i);
-  return top;
+  return quaternary_pop(heap_, entry_before, [this](const HeapEntry& e, size_t slot) { heap_moved(e, slot); });
 }
 
 void LocalDistances::dijkstra_to_targets(Vertex source, size_t num_targets, double* out, size_t stride,

@@ -66,6 +66,8 @@ class LocalDistances {
     double key;
     Vertex vertex;
   };
+  static bool entry_before(const HeapEntry& a, const HeapEntry& b) { return a.key < b.key; }
+  void heap_moved(const HeapEntry& e, size_t slot) { state_[e.vertex].heap_index = static_cast<uint32_t>(slot); }
   /// Places `entry` at slot i or above (4-ary min-heap on key), updating heap indices.
   void heap_sift_up(size_t i, HeapEntry entry);
   HeapEntry heap_pop();
