@@ -61,6 +61,9 @@ struct GeoMoEOptions {
   /// One expert per curvature.
   TORCH_ARG(std::vector<double>, kappas) = std::vector<double>{-1.0, 0.0, 1.0};
   TORCH_ARG(bool, learn_kappa) = false;
+  /// Personalized-PageRank steps and teleport of each expert's last layer (KappaGCNOptions).
+  TORCH_ARG(int64_t, propagation_steps) = 1;
+  TORCH_ARG(double, teleport) = 0.1;
   /// Experts mixed per node: 0 = all of them.
   TORCH_ARG(int64_t, top_k) = 0;
   /// Initial weight beta of the curvature prior in the gate.

@@ -18,4 +18,13 @@ at::Tensor normalized_adjacency(const at::Tensor& edge_index, int64_t num_nodes)
   return at::sparse_coo_tensor(indices, normalized, {num_nodes, num_nodes}).coalesce();
 }
 
+at::Tensor ppr_propagate(const at::Tensor& adj, const at::Tensor& h, int64_t steps, double alpha) {
+  at::Tensor z = h;
+  for (int64_t s = 0; s < steps; ++s) {
+    z = adj.mm(z);
+    if (alpha > 0) z = (1.0 - alpha) * z + alpha * h;
+  }
+  return z;
+}
+
 }  // namespace moezoo::models::geomoe

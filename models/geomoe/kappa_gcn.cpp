@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/util/error.h"
+#include "models/geomoe/graph_adjacency.h"
 #include "models/geomoe/stereographic.h"
 
 namespace moezoo::models::geomoe {
@@ -11,6 +12,8 @@ namespace sg = stereographic;
 
 KappaGCNImpl::KappaGCNImpl(KappaGCNOptions options) : options_(std::move(options)) {
   check_input(options_.layers() >= 1, "model.layers", "must be at least 1");
+  check_input(options_.propagation_steps() >= 1, "model.propagation_steps", "must be at least 1");
+  check_input(options_.teleport() >= 0 && options_.teleport() < 1, "model.teleport", "must be in [0, 1)");
   reset();
 }
 
@@ -42,8 +45,12 @@ at::Tensor KappaGCNImpl::forward(const at::Tensor& x, const at::Tensor& adj) {
     const at::Tensor wh = sg::project(sg::expmap0(in.matmul(weights[l].t()), kappa_), kappa_);
     const at::Tensor bias = sg::project(sg::expmap0(biases[l], kappa_), kappa_);
     const at::Tensor m = sg::project(sg::mobius_add(wh, bias.expand_as(wh), kappa_), kappa_);
-    t = adj.mm(sg::logmap0(m, kappa_));
-    if (l + 1 < weights.size()) t = torch::relu(t);
+    const bool last = l + 1 == weights.size();
+    const at::Tensor tangent = sg::logmap0(m, kappa_);
+    t = last && options_.propagation_steps() > 1
+            ? ppr_propagate(adj, tangent, options_.propagation_steps(), options_.teleport())
+            : adj.mm(tangent);
+    if (!last) t = torch::relu(t);
   }
   return t;
 }

@@ -43,7 +43,9 @@ std::shared_ptr<NodeClassifier> make_hgcn(const runtime::Config& c, int64_t in, 
                                                   .layers(c.get<int64_t>("layers", d.layers()))
                                                   .dropout(c.get<double>("dropout", d.dropout()))
                                                   .kappa(c.get<double>("kappa", -1.0))
-                                                  .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa())));
+                                                  .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
+                                                  .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
+                                                  .teleport(c.get<double>("teleport", d.teleport())));
 }
 
 std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in, int64_t classes) {
@@ -55,6 +57,8 @@ std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in
       .dropout(c.get<double>("dropout", d.dropout()))
       .kappas(c.get<std::vector<double>>("kappas", d.kappas()))
       .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
+      .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
+      .teleport(c.get<double>("teleport", d.teleport()))
       .top_k(c.get<int64_t>("top_k", d.top_k()))
       .prior_weight(c.get<double>("prior_weight", d.prior_weight()))
       .balancer(core::balancer_preset(c.get<std::string>("balancer", "none"), "model.balancer"))

@@ -44,6 +44,35 @@ TEST(KappaGCN, KappaZeroIsGCN) {
     EXPECT_TRUE(torch::allclose(grads[i], expected_grads[i], 1e-5, 1e-6)) << i << "\n" << grads[i] << expected_grads[i];
 }
 
+TEST(PprPropagate, OneStepIsGcnAndManyStepsReachTheClosedForm) {
+  torch::manual_seed(4);
+  const at::Tensor adj = normalized_adjacency(small_edges(), 6).to(torch::kFloat64);
+  const at::Tensor a = adj.to_dense();
+  const at::Tensor h = torch::randn({6, 3}, torch::kFloat64);
+  EXPECT_TRUE(torch::allclose(ppr_propagate(adj, h, 1, 0.0), a.mm(h)));
+  // Two steps by hand: z1 = 0.9 A h + 0.1 h, z2 = 0.9 A z1 + 0.1 h.
+  const at::Tensor z1 = 0.9 * a.mm(h) + 0.1 * h;
+  EXPECT_TRUE(torch::allclose(ppr_propagate(adj, h, 2, 0.1), 0.9 * a.mm(z1) + 0.1 * h));
+  // The fixed point of z = (1 - alpha) A z + alpha h is alpha (I - (1 - alpha) A)^{-1} h;
+  // the error shrinks by (1 - alpha)^steps since the spectral radius of A is at most 1.
+  const double alpha = 0.2;
+  const at::Tensor exact = alpha * torch::linalg_solve(torch::eye(6, torch::kFloat64) - (1 - alpha) * a, h);
+  EXPECT_TRUE(torch::allclose(ppr_propagate(adj, h, 120, alpha), exact, 1e-9, 1e-10));
+}
+
+TEST(KappaGCN, PropagationStepsAtKappaZeroAreAppnp) {
+  torch::manual_seed(5);
+  KappaGCN net(KappaGCNOptions(5, 3).hidden(4).layers(2).dropout(0.0).kappa(0.0).propagation_steps(10).teleport(0.1));
+  const at::Tensor x = torch::randn({6, 5});
+  const at::Tensor adj = normalized_adjacency(small_edges(), 6);
+  const at::Tensor a = adj.to_dense();
+  const at::Tensor h = torch::relu(a.mm(x.mm(net->weights[0].t()) + net->biases[0]));
+  const at::Tensor h0 = h.mm(net->weights[1].t()) + net->biases[1];
+  at::Tensor z = h0;
+  for (int s = 0; s < 10; ++s) z = 0.9 * a.mm(z) + 0.1 * h0;
+  EXPECT_TRUE(torch::allclose(net->forward(x, adj), z, 1e-5, 1e-6));
+}
+
 TEST(KappaGCN, HyperbolicAndSphericalOutputsAreFiniteWithGradients) {
   for (double kappa : {-1.0, 1.0}) {
     torch::manual_seed(2);
