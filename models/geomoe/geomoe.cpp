@@ -45,7 +45,8 @@ GeoMoE::GeoMoE(GeoMoEOptions options)
                                                     .kappa(o.kappas()[e])
                                                     .learn_kappa(o.learn_kappa())
                                                     .propagation_steps(o.propagation_steps())
-                                                    .teleport(o.teleport()))));
+                                                    .teleport(o.teleport())
+                                                    .ego_skip(o.ego_skip()))));
   gate_ = register_module("gate", core::make_router(core::RouterOptions("prior", o.in_features(), experts)
                                                         .k(o.top_k() == 0 ? experts : o.top_k())
                                                         .prior_dim(o.curvature_features())

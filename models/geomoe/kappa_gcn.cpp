@@ -20,6 +20,7 @@ KappaGCNImpl::KappaGCNImpl(KappaGCNOptions options) : options_(std::move(options
 void KappaGCNImpl::reset() {
   weights.clear();
   biases.clear();
+  ego_weights.clear();
   int64_t in = options_.in_features();
   for (int64_t l = 0; l < options_.layers(); ++l) {
     const int64_t out = l + 1 == options_.layers() ? options_.out_features() : options_.hidden();
@@ -28,6 +29,11 @@ void KappaGCNImpl::reset() {
     torch::nn::init::xavier_uniform_(w);
     weights.push_back(w);
     biases.push_back(register_parameter("bias" + std::to_string(l + 1), torch::zeros({out})));
+    if (options_.ego_skip()) {
+      auto s = register_parameter("ego_weight" + std::to_string(l + 1), torch::empty({out, in}));
+      torch::nn::init::xavier_uniform_(s);
+      ego_weights.push_back(s);
+    }
     in = out;
   }
   const at::Tensor k = torch::tensor(options_.kappa(), torch::kFloat32);
@@ -50,6 +56,7 @@ at::Tensor KappaGCNImpl::forward(const at::Tensor& x, const at::Tensor& adj) {
     t = last && options_.propagation_steps() > 1
             ? ppr_propagate(adj, tangent, options_.propagation_steps(), options_.teleport())
             : adj.mm(tangent);
+    if (options_.ego_skip()) t = t + in.matmul(ego_weights[l].t());
     if (!last) t = torch::relu(t);
   }
   return t;

@@ -20,6 +20,12 @@
 /// without K weight matrices is what lifts GCN-style encoders on the sparsely
 /// labelled Planetoid splits (APPNP: Cora 83.3 against GCN's 81.5).
 ///
+/// Optionally every layer also keeps the node's own features apart from its
+/// neighbours' (ego_skip; H2GCN's ego/neighbour separation, Zhu et al., NeurIPS 2020,
+/// and GraphSAGE's root weight): t' = sigma(A_hat log0_k(m) + S_l t) with a second
+/// weight S_l, added in the tangent space. On heterophilous graphs, where neighbours
+/// mostly carry other labels, the plain A_hat average drowns the node's own features.
+///
 /// Where the papers leave a choice: tangent-space aggregation at the origin (cheaper
 /// than gyromidpoints and what GraphMoRE-style experts use), ReLU in the tangent
 /// space, Glorot weights and zero biases (as GCN).
@@ -52,6 +58,8 @@ struct KappaGCNOptions {
   TORCH_ARG(int64_t, propagation_steps) = 1;
   /// alpha of the personalized-PageRank propagation (used when propagation_steps > 1).
   TORCH_ARG(double, teleport) = 0.1;
+  /// A separate weight for the node's own features in every layer (see above).
+  TORCH_ARG(bool, ego_skip) = false;
 };
 
 class KappaGCNImpl : public torch::nn::Cloneable<KappaGCNImpl> {
@@ -65,6 +73,7 @@ class KappaGCNImpl : public torch::nn::Cloneable<KappaGCNImpl> {
   const at::Tensor& kappa() const { return kappa_; }
 
   std::vector<at::Tensor> weights, biases;
+  std::vector<at::Tensor> ego_weights;  ///< [out, in] per layer, with ego_skip
 
  private:
   KappaGCNOptions options_;

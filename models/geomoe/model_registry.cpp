@@ -45,7 +45,8 @@ std::shared_ptr<NodeClassifier> make_hgcn(const runtime::Config& c, int64_t in, 
                                                   .kappa(c.get<double>("kappa", -1.0))
                                                   .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
                                                   .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
-                                                  .teleport(c.get<double>("teleport", d.teleport())));
+                                                  .teleport(c.get<double>("teleport", d.teleport()))
+                                                  .ego_skip(c.get<bool>("ego_skip", d.ego_skip())));
 }
 
 std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in, int64_t classes) {
@@ -59,6 +60,7 @@ std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in
       .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
       .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
       .teleport(c.get<double>("teleport", d.teleport()))
+      .ego_skip(c.get<bool>("ego_skip", d.ego_skip()))
       .top_k(c.get<int64_t>("top_k", d.top_k()))
       .prior_weight(c.get<double>("prior_weight", d.prior_weight()))
       .balancer(core::balancer_preset(c.get<std::string>("balancer", "none"), "model.balancer"))

@@ -73,6 +73,19 @@ TEST(KappaGCN, PropagationStepsAtKappaZeroAreAppnp) {
   EXPECT_TRUE(torch::allclose(net->forward(x, adj), z, 1e-5, 1e-6));
 }
 
+TEST(KappaGCN, EgoSkipAtKappaZeroAddsTheNodesOwnFeatures) {
+  torch::manual_seed(6);
+  KappaGCN net(KappaGCNOptions(5, 3).hidden(4).layers(2).dropout(0.0).kappa(0.0).ego_skip(true));
+  ASSERT_EQ(net->ego_weights.size(), 2u);
+  const at::Tensor x = torch::randn({6, 5});
+  const at::Tensor adj = normalized_adjacency(small_edges(), 6);
+  const at::Tensor a = adj.to_dense();
+  const at::Tensor h =
+      torch::relu(a.mm(x.mm(net->weights[0].t()) + net->biases[0]) + x.mm(net->ego_weights[0].t()));
+  const at::Tensor expected = a.mm(h.mm(net->weights[1].t()) + net->biases[1]) + h.mm(net->ego_weights[1].t());
+  EXPECT_TRUE(torch::allclose(net->forward(x, adj), expected, 1e-5, 1e-6));
+}
+
 TEST(KappaGCN, HyperbolicAndSphericalOutputsAreFiniteWithGradients) {
   for (double kappa : {-1.0, 1.0}) {
     torch::manual_seed(2);
