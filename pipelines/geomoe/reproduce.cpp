@@ -3,12 +3,13 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include "core/report/markdown.h"
+#include "core/report/summary_stats.h"
+#include "core/runtime/config_sections.h"
 #include "core/runtime/pipeline_cli.h"
 #include "core/runtime/progress.h"
 #include "core/runtime/train_options.h"
@@ -21,51 +22,12 @@ namespace moezoo::pipelines::geomoe {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-/// The direct children of `section` in the config's leaf keys ("models.gcn" -> "gcn"),
-/// in file order.
-std::vector<std::string> children(const runtime::Config& config, const std::string& section) {
-  std::vector<std::string> names;
-  const std::string prefix = section + ".";
-  for (const auto& key : config.keys())
-    if (key.rfind(prefix, 0) == 0) {
-      const std::string name = key.substr(prefix.size(), key.find('.', prefix.size()) - prefix.size());
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    }
-  return names;
-}
-
-struct Summary {
-  double mean = 0, std = 0;
-  int runs = 0;
-};
-
-Summary summarize(const std::vector<double>& values) {
-  Summary s;
-  s.runs = static_cast<int>(values.size());
-  for (double v : values) s.mean += v / values.size();
-  for (double v : values) s.std += values.size() > 1 ? (v - s.mean) * (v - s.mean) / (values.size() - 1) : 0.0;
-  s.std = std::sqrt(s.std);
-  return s;
-}
-
-std::string percent(double v, int digits = 1) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(digits);
-  out << 100 * v;
-  return out.str();
-}
-
-}  // namespace
-
 ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_dir, const fs::path& data_root,
                           const fs::path& out_root) {
   const int64_t seeds = config.get<int64_t>("seeds", 10);
   check_input(seeds >= 1, "seeds", "must be at least 1");
-  const auto datasets = children(config, "datasets");
-  const auto models = children(config, "models");
+  const auto datasets = runtime::config_children(config, "datasets");
+  const auto models = runtime::config_children(config, "models");
   check_input(!datasets.empty(), "datasets", "names no dataset");
   check_input(!models.empty(), "models", "names no model");
   const auto common = config.get<std::vector<std::string>>("overrides", {});
@@ -74,8 +36,8 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   std::map<std::string, std::vector<std::string>> model_overrides;
   for (const auto& m : models) model_overrides[m] = config.get<std::vector<std::string>>("models." + m);
   std::map<std::string, std::map<std::string, double>> published;
-  for (const auto& dataset : children(config, "published"))
-    for (const auto& model : children(config, "published." + dataset))
+  for (const auto& dataset : runtime::config_children(config, "published"))
+    for (const auto& model : runtime::config_children(config, "published." + dataset))
       published[dataset][model] = config.get<double>("published." + dataset + "." + model);
   config.check_all_keys_used();
 
@@ -96,7 +58,7 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
       std::vector<std::string> row{m};
       for (const auto& d : datasets) {
         const auto& values = accuracy[d][m];
-        std::string cell = values.empty() ? "-" : percent(summarize(values).mean) + " ± " + percent(summarize(values).std);
+        std::string cell = report::format_mean_std_percent(values);
         if (published.count(d) && published[d].count(m)) cell += " (" + report::format_number(published[d][m], 4) + ")";
         row.push_back(cell);
       }
@@ -142,7 +104,7 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         csv << dataset << ',' << model << ',' << seed << ',' << (stored ? std::to_string(seed) : "") << ',' << test
             << ',' << val << ',' << r.best_step << ',' << r.seconds << '\n';
         std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed << ": test_acc "
-                  << percent(test, 2) << " (" << report::format_number(r.seconds, 3) << " s)\n";
+                  << report::format_percent(test, 2) << " (" << report::format_number(r.seconds, 3) << " s)\n";
         write_table();
       }
     }
