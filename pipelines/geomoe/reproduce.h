@@ -9,7 +9,7 @@
 ///   models: {gcn: [model.name=gcn], gat: [model.name=gat, train.lr=0.005], ...}
 ///   overrides: []            applied to every run after the model's (e.g. train.epochs=3)
 ///   published: {cora: {gcn: 81.5}, ...}
-/// Results go to <out>/reproduce/geomoe/<time>/: results.csv (one row per run,
+/// Results go to <out>/reproduce/geomoe/table/<time>/: results.csv (one row per run,
 /// rewritten after each) and table.md; each run's own folder is under runs/.
 
 #include <filesystem>
