@@ -1,7 +1,5 @@
 #include "core/runtime/pipeline_cli.h"
 
-#include "core/runtime/host_memory.h"
-
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
@@ -10,6 +8,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/runtime/host_memory.h"
 #include "core/util/error.h"
 
 namespace moezoo::runtime {
@@ -78,6 +77,25 @@ int run_pipeline(const PipelineSpec& spec, int argc, char** argv) {
     }
   }
   return 1;
+}
+
+Config load_run_config(const PipelineArgs& args, const fs::path& default_config, const fs::path& checkpoint) {
+  fs::path file = args.config;
+  if (!checkpoint.empty() && args.config == default_config && fs::exists(checkpoint.parent_path() / "config.yaml"))
+    file = checkpoint.parent_path() / "config.yaml";
+  check_input(fs::exists(file), "--config", file.string() + ": not found");
+  auto config = Config::load(file);
+  config.set_overrides(args.overrides);
+  return config;
+}
+
+std::pair<Config, fs::path> load_reproduce_config(const PipelineArgs& args, const fs::path& default_config,
+                                                  const fs::path& reproduce_config) {
+  const fs::path file = args.config == default_config ? reproduce_config : args.config;
+  check_input(fs::exists(file), "--config", file.string() + ": not found");
+  auto config = Config::load(file);
+  config.set_overrides(args.overrides);
+  return {std::move(config), file};
 }
 
 }  // namespace moezoo::runtime

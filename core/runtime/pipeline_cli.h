@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/runtime/config.h"
+
 namespace moezoo::runtime {
 
 struct PipelineArgs {
@@ -43,6 +45,19 @@ struct PipelineSpec {
 /// Parses argv, runs the chosen verb, and turns errors into one-line messages
 /// and exit codes (0 ok, 1 usage, 2 bad input, 3 internal error).
 int run_pipeline(const PipelineSpec& spec, int argc, char** argv);
+
+/// The config of a run, then the overrides: --config, except that a checkpoint being
+/// resumed or evaluated brings its own config.yaml when --config was left at
+/// `default_config`. Errors name a missing file.
+Config load_run_config(const PipelineArgs& args, const std::filesystem::path& default_config,
+                       const std::filesystem::path& checkpoint);
+
+/// The reproduce config, then the overrides: --config, or `reproduce_config` when
+/// --config was left at `default_config`. Returns the file too (its folder resolves
+/// the dataset files it names).
+std::pair<Config, std::filesystem::path> load_reproduce_config(const PipelineArgs& args,
+                                                               const std::filesystem::path& default_config,
+                                                               const std::filesystem::path& reproduce_config);
 
 /// The data root from --data-root, $MOEZOO_DATA or ./data.
 std::filesystem::path resolve_data_root(const std::filesystem::path& from_flag);

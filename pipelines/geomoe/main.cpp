@@ -21,18 +21,6 @@ using namespace moezoo;
 
 namespace {
 
-/// The resolved config of a run: its own config.yaml when resuming or evaluating
-/// a checkpoint (unless --config was given), plus overrides.
-runtime::Config load_config(const runtime::PipelineArgs& args, const fs::path& default_config,
-                            const fs::path& checkpoint) {
-  fs::path file = args.config;
-  if (!checkpoint.empty() && args.config == default_config && fs::exists(checkpoint.parent_path() / "config.yaml"))
-    file = checkpoint.parent_path() / "config.yaml";
-  auto config = runtime::Config::load(file);
-  config.set_overrides(args.overrides);
-  return config;
-}
-
 /// Predictions of the task's current weights: `csv`, and next to it, for mixture
 /// models, gate_vs_curvature.png. Returns the plot's path, or empty.
 fs::path write_node_outputs(pipelines::geomoe::NodeClassificationTask& task, const fs::path& csv) {
@@ -54,7 +42,7 @@ fs::path write_node_outputs(pipelines::geomoe::NodeClassificationTask& task, con
 const fs::path kDefaultConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomoe" / "cora.yaml";
 
 int train(const runtime::PipelineArgs& args) {
-  auto config = load_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
+  auto config = runtime::load_run_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
   auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
@@ -91,7 +79,7 @@ struct CheckpointTask {
 
 CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
   check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
-  auto config = load_config(args, kDefaultConfig, args.checkpoint);
+  auto config = runtime::load_run_config(args, kDefaultConfig, args.checkpoint);
   CheckpointTask loaded{pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root))};
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
@@ -121,9 +109,7 @@ int infer(const runtime::PipelineArgs& args) {
 const fs::path kReproduceConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomoe" / "reproduce.yaml";
 
 int reproduce(const runtime::PipelineArgs& args) {
-  const fs::path file = args.config == kDefaultConfig ? kReproduceConfig : args.config;
-  auto config = runtime::Config::load(file);
-  config.set_overrides(args.overrides);
+  const auto [config, file] = runtime::load_reproduce_config(args, kDefaultConfig, kReproduceConfig);
   const auto result =
       pipelines::geomoe::reproduce(config, file.parent_path(), runtime::resolve_data_root(args.data_root), args.out_root);
   std::cout << result.table << "\ntable: " << (result.dir / "table.md").string() << "\n";

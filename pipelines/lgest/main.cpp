@@ -25,24 +25,12 @@ namespace {
 const fs::path kDefaultConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "lgest" / "base.yaml";
 const fs::path kReproduceConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "lgest" / "reproduce.yaml";
 
-/// The resolved config of a run: its own config.yaml when resuming or evaluating a
-/// checkpoint (unless --config was given), plus overrides.
-runtime::Config load_config(const runtime::PipelineArgs& args, const fs::path& checkpoint) {
-  fs::path file = args.config;
-  if (!checkpoint.empty() && args.config == kDefaultConfig && fs::exists(checkpoint.parent_path() / "config.yaml"))
-    file = checkpoint.parent_path() / "config.yaml";
-  check_input(fs::exists(file), "--config", file.string() + ": not found");
-  auto config = runtime::Config::load(file);
-  config.set_overrides(args.overrides);
-  return config;
-}
-
 void print_scores(const std::map<std::string, double>& metrics) {
   for (const auto& [name, value] : metrics) std::cout << name << " " << value << "\n";
 }
 
 int train(const runtime::PipelineArgs& args) {
-  auto config = load_config(args, args.resume.value_or(fs::path()));
+  auto config = runtime::load_run_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
   auto built = pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root));
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
@@ -80,7 +68,7 @@ struct CheckpointTask {
 CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
   check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
   check_input(fs::exists(args.checkpoint), "--checkpoint", args.checkpoint.string() + ": not found");
-  auto config = load_config(args, args.checkpoint);
+  auto config = runtime::load_run_config(args, kDefaultConfig, args.checkpoint);
   CheckpointTask loaded{pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root))};
   const auto options = runtime::train_options_from_config(config.at("train"));
   config.check_all_keys_used();
@@ -128,10 +116,7 @@ int infer(const runtime::PipelineArgs& args) {
 }
 
 int reproduce(const runtime::PipelineArgs& args) {
-  const fs::path file = args.config == kDefaultConfig ? kReproduceConfig : args.config;
-  check_input(fs::exists(file), "--config", file.string() + ": not found");
-  auto config = runtime::Config::load(file);
-  config.set_overrides(args.overrides);
+  const auto [config, file] = runtime::load_reproduce_config(args, kDefaultConfig, kReproduceConfig);
   const auto result = pipelines::lgest::reproduce(config, file.parent_path(),
                                                   runtime::resolve_data_root(args.data_root), args.out_root);
   std::cout << result.table << "\ntable: " << (result.dir / "table.md").string() << "\n";
