@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/runtime/reproducibility.h"
+#include "core/runtime/train_options.h"
 #include "core/runtime/weight_ema.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -153,6 +154,18 @@ void load_weights(const fs::path& path, torch::nn::Module& module, bool prefer_e
     ema.load(ema_archive);
     ema.swap_into(module);
   }
+}
+
+c10::Device restore_for_inference(const std::filesystem::path& checkpoint, Config& config,
+                                  torch::nn::Module& module) {
+  const auto options = train_options_from_config(config.at("train"));
+  config.check_all_keys_used();
+  set_threads(options.threads());
+  const c10::Device device = resolve_device(options.device());
+  load_weights(checkpoint, module);
+  module.to(device);
+  module.eval();
+  return device;
 }
 
 }  // namespace moezoo::runtime

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/runtime/config.h"
+
 namespace moezoo::runtime {
 
 class WeightEma;
@@ -41,5 +43,12 @@ TrainProgress load_checkpoint(const std::filesystem::path& path, const Checkpoin
 /// Loads only weights for evaluation or inference: the EMA weights when the
 /// checkpoint has them (and `prefer_ema`), otherwise the trained weights.
 void load_weights(const std::filesystem::path& path, torch::nn::Module& module, bool prefer_ema = true);
+
+/// Readies a checkpoint's module for eval or infer: applies the run config's
+/// `train.threads` and `train.device`, checks that every config key was used, loads
+/// the weights (load_weights), moves the module to the device and puts it in eval
+/// mode. Returns the device.
+c10::Device restore_for_inference(const std::filesystem::path& checkpoint, Config& config,
+                                  torch::nn::Module& module);
 
 }  // namespace moezoo::runtime

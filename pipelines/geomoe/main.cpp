@@ -81,13 +81,7 @@ CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
   check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
   auto config = runtime::load_run_config(args, kDefaultConfig, args.checkpoint);
   CheckpointTask loaded{pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root))};
-  const auto options = runtime::train_options_from_config(config.at("train"));
-  config.check_all_keys_used();
-  loaded.device = runtime::resolve_device(options.device());
-  auto& module = loaded.built.task->module();
-  runtime::load_weights(args.checkpoint, module);
-  module.to(loaded.device);
-  module.eval();
+  loaded.device = runtime::restore_for_inference(args.checkpoint, config, loaded.built.task->module());
   return loaded;
 }
 
