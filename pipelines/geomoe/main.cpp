@@ -6,8 +6,8 @@
 #include "core/runtime/checkpoint.h"
 #include "core/runtime/config.h"
 #include "core/runtime/pipeline_cli.h"
+#include "core/runtime/pipeline_verbs.h"
 #include "core/runtime/reproducibility.h"
-#include "core/runtime/trainer.h"
 #include "datasets/graph/graph_datasets.h"
 #include "models/geomoe/model_registry.h"
 #include "pipelines/geomoe/node_classification_task.h"
@@ -44,16 +44,10 @@ const fs::path kDefaultConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomo
 int train(const runtime::PipelineArgs& args) {
   auto config = runtime::load_run_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
   auto built = pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root));
-  const auto options = runtime::train_options_from_config(config.at("train"));
-  config.check_all_keys_used();
-
-  const fs::path run_dir = args.resume ? args.resume->parent_path()
-                                       : runtime::make_run_dir(args.out_root, built.model_name, built.dataset_name);
-  std::cerr << "moezoo-geomoe: training " << built.model_name << " on " << built.dataset_name << " -> " << run_dir.string()
-            << "\n";
-  runtime::Trainer trainer(options, run_dir, config.to_yaml(), built.model_name + " on " + built.dataset_name);
-  const auto result = trainer.fit(*built.task, args.resume);
-  if (result.interrupted) return 130;
+  const auto run =
+      runtime::fit_task(args, config, *built.task, {"moezoo-geomoe", built.model_name, built.dataset_name, ""});
+  if (run.result.interrupted) return 130;
+  const fs::path& run_dir = run.dir;
   // Per-node outputs of the best weights, and the gate plot in the report.
   runtime::load_weights(run_dir / "best.pt", built.task->module());
   const fs::path plot = write_node_outputs(*built.task, run_dir / "predictions.csv");
@@ -64,8 +58,7 @@ int train(const runtime::PipelineArgs& args) {
                                       plot.filename().string() + ")\n\nPer-node predictions and expert weights: "
                                       "[predictions.csv](predictions.csv).\n");
   }
-  std::cout << "best step " << result.best_step;
-  for (const auto& [name, value] : result.best_metrics) std::cout << "  " << name << " " << value;
+  runtime::print_best_step(std::cout, run.result);
   std::cout << "\nrun: " << run_dir.string() << "  (report.md, metrics.csv, best.pt)\n";
   return 0;
 }
@@ -78,8 +71,7 @@ struct CheckpointTask {
 };
 
 CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
-  check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
-  auto config = runtime::load_run_config(args, kDefaultConfig, args.checkpoint);
+  auto config = runtime::load_checkpoint_config(args, kDefaultConfig);
   CheckpointTask loaded{pipelines::geomoe::build_task(config, runtime::resolve_data_root(args.data_root))};
   loaded.device = runtime::restore_for_inference(args.checkpoint, config, loaded.built.task->module());
   return loaded;
@@ -103,11 +95,7 @@ int infer(const runtime::PipelineArgs& args) {
 const fs::path kReproduceConfig = fs::path(MOEZOO_SOURCE_DIR) / "configs" / "geomoe" / "reproduce.yaml";
 
 int reproduce(const runtime::PipelineArgs& args) {
-  const auto [config, file] = runtime::load_reproduce_config(args, kDefaultConfig, kReproduceConfig);
-  const auto result =
-      pipelines::geomoe::reproduce(config, file.parent_path(), runtime::resolve_data_root(args.data_root), args.out_root);
-  std::cout << result.table << "\ntable: " << (result.dir / "table.md").string() << "\n";
-  return 0;
+  return runtime::run_reproduce_verb(args, kDefaultConfig, kReproduceConfig, pipelines::geomoe::reproduce);
 }
 
 int list(const runtime::PipelineArgs&) {

@@ -15,13 +15,11 @@
 #include <filesystem>
 
 #include "core/runtime/config.h"
+#include "core/runtime/pipeline_verbs.h"
 
 namespace moezoo::pipelines::geomoe {
 
-struct ReproduceResult {
-  std::filesystem::path dir;  ///< the folder holding results.csv and table.md
-  std::string table;          ///< the markdown table
-};
+using runtime::ReproduceResult;
 
 /// config: the reproduce config (its directory resolves the dataset files).
 ReproduceResult reproduce(const runtime::Config& config, const std::filesystem::path& config_dir,

@@ -7,8 +7,8 @@
 #include "core/runtime/checkpoint.h"
 #include "core/runtime/config.h"
 #include "core/runtime/pipeline_cli.h"
+#include "core/runtime/pipeline_verbs.h"
 #include "core/runtime/reproducibility.h"
-#include "core/runtime/trainer.h"
 #include "core/util/error.h"
 #include "datasets/hsi/scene_registry.h"
 #include "models/lgest/model_registry.h"
@@ -32,29 +32,21 @@ void print_scores(const std::map<std::string, double>& metrics) {
 int train(const runtime::PipelineArgs& args) {
   auto config = runtime::load_run_config(args, kDefaultConfig, args.resume.value_or(fs::path()));
   auto built = pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root));
-  const auto options = runtime::train_options_from_config(config.at("train"));
-  config.check_all_keys_used();
-  std::cerr << built.log;
-
-  const fs::path run_dir = args.resume ? args.resume->parent_path()
-                                       : runtime::make_run_dir(args.out_root, built.model_name, built.scene_name);
-  std::cerr << "moezoo-lgest: training " << built.model_name << " on " << built.scene_name << " (" << built.split_name
-            << ") -> " << run_dir.string() << "\n";
-  runtime::Trainer trainer(options, run_dir, config.to_yaml(),
-                           built.model_name + " on " + built.scene_name + ", " + built.split_name);
-  const auto result = trainer.fit(*built.task, args.resume);
-  if (result.interrupted) return 130;
+  const auto run = runtime::fit_task(
+      args, config, *built.task,
+      {"moezoo-lgest", built.model_name, built.scene_name,
+       built.model_name + " on " + built.scene_name + ", " + built.split_name, built.log});
+  if (run.result.interrupted) return 130;
 
   // The best checkpoint on the test pixels: files beside the run and a report section.
-  const auto device = runtime::resolve_device(options.device());
-  const auto scores = pipelines::lgest::score_checkpoint_on_test(*built.task, run_dir / "best.pt", device);
-  pipelines::lgest::write_test_report(run_dir, scores, built.task->data(), built.model_name, "best.pt");
-  std::cout << "best step " << result.best_step;
-  for (const auto& [name, value] : result.best_metrics) std::cout << "  " << name << " " << value;
+  const auto device = runtime::resolve_device(run.options.device());
+  const auto scores = pipelines::lgest::score_checkpoint_on_test(*built.task, run.dir / "best.pt", device);
+  pipelines::lgest::write_test_report(run.dir, scores, built.task->data(), built.model_name, "best.pt");
+  runtime::print_best_step(std::cout, run.result);
   std::cout << "\ntest_oa " << scores.scores.overall_accuracy << "  test_aa " << scores.scores.average_accuracy
             << "  test_kappa " << scores.scores.kappa << "  (" << scores.confusion.total() << " test pixels)"
-            << "\ntraining time " << result.seconds << " s"
-            << "\nrun: " << run_dir.string() << "  (report.md, metrics.csv, test_metrics.json, best.pt)\n";
+            << "\ntraining time " << run.result.seconds << " s"
+            << "\nrun: " << run.dir.string() << "  (report.md, metrics.csv, test_metrics.json, best.pt)\n";
   return 0;
 }
 
@@ -66,9 +58,7 @@ struct CheckpointTask {
 };
 
 CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
-  check_input(!args.checkpoint.empty(), "--checkpoint", args.verb + " needs --checkpoint runs/.../best.pt");
-  check_input(fs::exists(args.checkpoint), "--checkpoint", args.checkpoint.string() + ": not found");
-  auto config = runtime::load_run_config(args, kDefaultConfig, args.checkpoint);
+  auto config = runtime::load_checkpoint_config(args, kDefaultConfig);
   CheckpointTask loaded{pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root))};
   std::cerr << loaded.built.log;
   loaded.device = runtime::restore_for_inference(args.checkpoint, config, loaded.built.task->module());
@@ -109,11 +99,7 @@ int infer(const runtime::PipelineArgs& args) {
 }
 
 int reproduce(const runtime::PipelineArgs& args) {
-  const auto [config, file] = runtime::load_reproduce_config(args, kDefaultConfig, kReproduceConfig);
-  const auto result = pipelines::lgest::reproduce(config, file.parent_path(),
-                                                  runtime::resolve_data_root(args.data_root), args.out_root);
-  std::cout << result.table << "\ntable: " << (result.dir / "table.md").string() << "\n";
-  return 0;
+  return runtime::run_reproduce_verb(args, kDefaultConfig, kReproduceConfig, pipelines::lgest::reproduce);
 }
 
 int list(const runtime::PipelineArgs&) {

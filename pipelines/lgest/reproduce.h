@@ -19,13 +19,11 @@
 #include <string>
 
 #include "core/runtime/config.h"
+#include "core/runtime/pipeline_verbs.h"
 
 namespace moezoo::pipelines::lgest {
 
-struct ReproduceResult {
-  std::filesystem::path dir;  ///< the folder holding results.csv and table.md
-  std::string table;          ///< the markdown document
-};
+using runtime::ReproduceResult;
 
 /// config: the reproduce config (its directory resolves the scene files).
 ReproduceResult reproduce(const runtime::Config& config, const std::filesystem::path& config_dir,
