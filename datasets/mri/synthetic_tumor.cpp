@@ -8,6 +8,7 @@
 
 #include "core/util/error.h"
 #include "datasets/mri/brain_crop.h"
+#include "datasets/mri/resampling.h"
 
 namespace moezoo::datasets::mri {
 
@@ -25,16 +26,9 @@ at::Tensor piecewise_linear(const at::Tensor& x, const std::vector<double>& xs, 
   return y;
 }
 
-/// [D, H, W] -> [1, 1, D, H, W] resampled to `shape`: area averaging when shrinking every
-/// axis (no aliasing), trilinear otherwise.
+/// [D, H, W] -> [1, 1, D, H, W] on `shape` (resize_intensities).
 at::Tensor resample(const at::Tensor& volume, const std::array<int64_t, 3>& shape) {
-  const auto x = volume.to(torch::kFloat).unsqueeze(0).unsqueeze(0);
-  const bool shrink = volume.size(0) >= shape[0] && volume.size(1) >= shape[1] && volume.size(2) >= shape[2];
-  if (shrink) return F::adaptive_avg_pool3d(x, F::AdaptiveAvgPool3dFuncOptions({shape[0], shape[1], shape[2]}));
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{shape[0], shape[1], shape[2]})
-                               .mode(torch::kTrilinear)
-                               .align_corners(false));
+  return resize_intensities(volume, shape).unsqueeze(0).unsqueeze(0);
 }
 
 /// Smooth random field in about [-1, 1]: 4^3 Gaussian values upsampled to `shape`.
@@ -100,21 +94,8 @@ SyntheticTumorGenerator::SyntheticTumorGenerator(const Volume& t1_brain, Synthet
   const double wm = values[static_cast<int64_t>(0.9 * static_cast<double>(values.numel() - 1))].item<double>();
   t1_ = torch::where(mask, intensity / wm, torch::zeros_like(intensity)).contiguous();
 
-  // Geometry: the box's extent over `shape` voxels; voxel 0's centre sits half a new voxel in.
-  const Geometry box_geometry = crop_geometry(t1_brain.geometry, box);
-  geometry_ = box_geometry;
-  const auto box_shape = box.shape();
-  std::array<double, 3> shift{};  // in old voxels, x, y, z
-  for (int a = 0; a < 3; ++a) {
-    const int d = 2 - a;  // ITK axis a <-> tensor axis d
-    const double scale = static_cast<double>(box_shape[d]) / static_cast<double>(shape[d]);
-    geometry_.size[a] = shape[d];
-    geometry_.spacing[a] = box_geometry.spacing[a] * scale;
-    shift[a] = (scale - 1.0) / 2.0;
-  }
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c)
-      geometry_.origin[r] += box_geometry.direction[r * 3 + c] * box_geometry.spacing[c] * shift[c];
+  // Geometry: the box's extent over `shape` voxels.
+  geometry_ = resized_geometry(crop_geometry(t1_brain.geometry, box), shape);
 }
 
 MriCase SyntheticTumorGenerator::make_case(uint64_t seed, int64_t index) const {
