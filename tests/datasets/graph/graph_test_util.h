@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/util/error.h"
+#include "tests/support/error_matchers.h"  // throws_error_with, for the graph tests
 
 namespace moezoo::testing {
 
@@ -37,22 +37,6 @@ inline ::testing::AssertionResult undirected_simple(const torch::Tensor& edge_in
 inline std::array<int64_t, 3> mask_fingerprint(const torch::Tensor& mask) {
   auto i = mask.nonzero().view(-1);
   return {mask.sum().item<int64_t>(), i.sum().item<int64_t>(), (i * i).sum().item<int64_t>()};
-}
-
-/// Runs `fn`, expecting a moezoo::Error whose message contains every one of `parts`.
-template <typename Fn>
-::testing::AssertionResult throws_error_with(Fn&& fn, std::initializer_list<std::string> parts) {
-  try {
-    fn();
-  } catch (const moezoo::Error& e) {
-    const std::string what = e.what();
-    for (const auto& p : parts)
-      if (what.find(p) == std::string::npos)
-        return ::testing::AssertionFailure() << "message lacks '" << p << "': " << what;
-    if (what.find('\n') != std::string::npos) return ::testing::AssertionFailure() << "not one line: " << what;
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "no moezoo::Error thrown";
 }
 
 }  // namespace moezoo::testing

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "datasets/mri/geometry.h"
-#include "tests/datasets/graph/graph_test_util.h"  // throws_error_with
+#include "tests/support/error_matchers.h"
 #include "tests/support/test_data.h"
 
 namespace moezoo::testing {
