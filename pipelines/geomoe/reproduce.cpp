@@ -39,13 +39,23 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   for (const auto& dataset : runtime::config_children(config, "published"))
     for (const auto& model : runtime::config_children(config, "published." + dataset))
       published[dataset][model] = config.get<double>("published." + dataset + "." + model);
+  // selected: {name: [model, model, ...]}: a row that takes, per dataset, the candidate
+  // with the best mean validation accuracy (model selection on validation, never test).
+  const auto selections = runtime::config_children(config, "selected");
+  std::map<std::string, std::vector<std::string>> candidates;
+  for (const auto& name : selections) {
+    candidates[name] = config.get<std::vector<std::string>>("selected." + name);
+    check_input(!candidates[name].empty(), "selected." + name, "names no model");
+    for (const auto& m : candidates[name])
+      check_input(model_overrides.count(m) > 0, "selected." + name, "'" + m + "' is not one of models");
+  }
   config.check_all_keys_used();
 
   ReproduceResult result;
   result.dir = runtime::make_run_dir(out_root / "reproduce", "geomoe", "table");
   std::ostringstream csv;
   csv << "dataset,model,seed,split_index,test_acc,val_acc,best_step,seconds\n";
-  std::map<std::string, std::map<std::string, std::vector<double>>> accuracy;
+  std::map<std::string, std::map<std::string, std::vector<double>>> accuracy, validation;
   const auto start = std::chrono::steady_clock::now();
   const int64_t total = static_cast<int64_t>(datasets.size() * models.size()) * seeds;
   int64_t done = 0;
@@ -61,6 +71,21 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         std::string cell = report::format_mean_std_percent(values);
         if (published.count(d) && published[d].count(m)) cell += " (" + report::format_number(published[d][m], 4) + ")";
         row.push_back(cell);
+      }
+      rows.push_back(row);
+    }
+    for (const auto& name : selections) {
+      std::vector<std::string> row{name + " (selected on validation)"};
+      for (const auto& d : datasets) {
+        const std::string* best = nullptr;
+        double best_val = -1.0;
+        for (const auto& m : candidates.at(name)) {
+          const auto& val = validation[d][m];
+          if (static_cast<int64_t>(val.size()) < seeds) continue;  // only finished candidates compete
+          const double mean = report::mean_std(val).mean;
+          if (mean > best_val) best_val = mean, best = &m;
+        }
+        row.push_back(best ? report::format_mean_std_percent(accuracy[d][*best]) + " [" + *best + "]" : "");
       }
       rows.push_back(row);
     }
@@ -100,6 +125,7 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         check_input(!r.interrupted, "reproduce", "interrupted");
         const double test = r.best_metrics.at("test_acc"), val = r.best_metrics.at("val_acc");
         accuracy[dataset][model].push_back(test);
+        validation[dataset][model].push_back(val);
         ++done;
         csv << dataset << ',' << model << ',' << seed << ',' << (stored ? std::to_string(seed) : "") << ',' << test
             << ',' << val << ',' << r.best_step << ',' << r.seconds << '\n';

@@ -9,6 +9,9 @@
 ///   models: {gcn: [model.name=gcn], gat: [model.name=gat, train.lr=0.005], ...}
 ///   overrides: []            applied to every run after the model's (e.g. train.epochs=3)
 ///   published: {cora: {gcn: 81.5}, ...}
+///   selected: {geomoe: [geomoe_ego, geomoe_plain]}   optional: a row that shows, per
+///            dataset, the candidate with the best mean VALIDATION accuracy (named in
+///            brackets): hyperparameter choice on validation, as the papers tune per dataset
 /// Results go to <out>/reproduce/geomoe/table/<time>/: results.csv (one row per run,
 /// rewritten after each) and table.md; each run's own folder is under runs/.
 
