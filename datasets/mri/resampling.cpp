@@ -71,10 +71,11 @@ at::Tensor resize_intensities(const at::Tensor& volume, const std::array<int64_t
 at::Tensor resize_labels(const at::Tensor& labels, const std::array<int64_t, 3>& shape) {
   check_shape(shape, "resize_labels");
   check_input(labels.defined() && labels.dim() == 3, "resize_labels", "expected a [D, H, W] label map");
-  // nearest-exact picks the input voxel whose centre is nearest under align_corners = false.
-  const auto y = F::interpolate(labels.to(torch::kFloat).unsqueeze(0).unsqueeze(0),
-                                F::InterpolateFuncOptions().size(to_vector(shape)).mode(torch::kNearestExact));
-  return y.squeeze(0).squeeze(0).round().to(torch::kLong);
+  const at::Tensor values = std::get<0>(at::_unique(labels.to(torch::kLong)));  // sorted label values [L]
+  // [L, D, H, W] indicators -> [L, d, h, w] shares -> index of the largest share.
+  const at::Tensor indicators = labels.to(torch::kLong).unsqueeze(0).eq(values.view({-1, 1, 1, 1}));
+  const at::Tensor shares = resize_intensities(indicators.to(torch::kFloat), shape);
+  return values.index_select(0, shares.argmax(0).flatten()).view({shape[0], shape[1], shape[2]});
 }
 
 }  // namespace moezoo::datasets::mri

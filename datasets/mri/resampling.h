@@ -28,8 +28,12 @@ std::array<int64_t, 3> shape_for_spacing(const Geometry& geometry, double spacin
 /// area averaging when every axis shrinks (no aliasing), trilinear otherwise. float32 out.
 at::Tensor resize_intensities(const at::Tensor& volume, const std::array<int64_t, 3>& shape);
 
-/// A label map [D, H, W] (integer) -> [shape] int64 by nearest neighbour (labels are not
-/// averaged).
+/// A label map [D, H, W] (integer) -> [shape] int64, as nnU-Net resamples segmentations:
+/// each label's indicator is resized like an intensity (area average when shrinking,
+/// trilinear when growing) and every voxel takes the label of the largest share. Unlike
+/// nearest-neighbour sampling, a structure thinner than the new voxels (an enhancing rim
+/// at 2 mm) keeps its voxels wherever it is the local majority, and a block-aligned
+/// map survives a 2x down-up round trip exactly.
 at::Tensor resize_labels(const at::Tensor& labels, const std::array<int64_t, 3>& shape);
 
 }  // namespace moezoo::datasets::mri
