@@ -3,23 +3,16 @@
 # (or failing under CI when the data is missing), eval of the checkpoint, bad data.
 set -uo pipefail
 BIN="$1"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/../support/cli_test_lib.sh"  # WORK, fail, expect_error, check_verb_help
 
-"$BIN" --help | grep -q "train" || fail "--help does not list train"
+check_verb_help train eval infer reproduce list
 "$BIN" train --help | grep -q -- "--resume" || fail "train --help does not list --resume"
 "$BIN" list | grep -q "gcn" || fail "list does not show gcn"
 
-# Unknown config key: one line naming it with a suggestion, exit code 2.
-out=$("$BIN" train --out "$WORK/runs" data.name=synthetic train.epochs=1 train.lrr=1 2>&1); rc=$?
-[[ $rc -eq 2 ]] || fail "unknown key exit code $rc, expected 2"
-grep -q "unknown config key 'train.lrr'.*did you mean 'train.lr'" <<<"$out" || fail "unknown key message: $out"
-[[ $(wc -l <<<"$out") -eq 1 ]] || fail "unknown key message is not one line: $out"
-
-# Unknown model name.
-out=$("$BIN" train --out "$WORK/runs" data.name=synthetic model.name=gcm 2>&1); rc=$?
-[[ $rc -eq 2 ]] && grep -q "unknown model 'gcm' (did you mean 'gcn'?)" <<<"$out" || fail "unknown model: rc=$rc $out"
+# Bad input: one line naming the key, with a suggestion, exit code 2.
+expect_error "unknown config key 'train.lrr'.*did you mean 'train.lr'" train --out "$WORK/runs" data.name=synthetic \
+  train.epochs=1 train.lrr=1
+expect_error "unknown model 'gcm' (did you mean 'gcn'?)" train --out "$WORK/runs" data.name=synthetic model.name=gcm
 
 # Missing data without fallback names the file.
 out=$("$BIN" train --data-root "$WORK/nodata" --out "$WORK/runs" data.fallback_synthetic=false 2>&1); rc=$?

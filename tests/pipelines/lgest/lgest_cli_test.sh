@@ -5,30 +5,17 @@
 # reproduce of all three models under both splits.
 set -uo pipefail
 BIN="$1"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/../../support/cli_test_lib.sh"  # WORK, fail, expect_error, check_verb_help
 export MOEZOO_DATA="$WORK/nodata"  # the synthetic scene, procedural spectra: same everywhere
 # A 24x24 scene of 4 classes and 24 bands, 16 principal components, 5x5 patches.
 TINY=(data.synthetic.height=24 data.synthetic.width=24 data.synthetic.classes=4 data.synthetic.endmembers=procedural
       data.synthetic.bands=24 data.pca_bands=16 data.patch=5 data.val_fraction=0.1 train.threads=1)
 
-"$BIN" --help | grep -q "reproduce" || fail "--help does not list reproduce"
-for verb in train eval infer reproduce list; do
-  "$BIN" "$verb" --help | grep -q -- "--config" || fail "$verb --help does not show --config"
-done
+check_verb_help train eval infer reproduce list
 listing=$("$BIN" list)
 grep -q "hybridsn" <<<"$listing" && grep -q "jasper_ridge" <<<"$listing" || fail "list lacks models or scenes: $listing"
 
 # Bad input: one line naming the key or file, exit code 2 (more data.* errors in test_hsi_data.cpp).
-expect_error() {  # expect_error PATTERN ARGS...
-  local pattern="$1"; shift
-  local out rc
-  out=$("$BIN" "$@" 2>&1); rc=$?
-  [[ $rc -eq 2 ]] || fail "'$*': exit code $rc, expected 2: $out"
-  grep -q -- "$pattern" <<<"$out" || fail "'$*': message lacks '$pattern': $out"
-  [[ $(wc -l <<<"$out") -eq 1 ]] || fail "'$*': message is not one line: $out"
-}
 expect_error "unknown config key 'train.lrr'.*did you mean 'train.lr'" train --out "$WORK/runs" "${TINY[@]}" train.lrr=1
 expect_error "unknown model 'lgset' (did you mean 'lgest'?)" train --out "$WORK/runs" "${TINY[@]}" model.name=lgset
 expect_error "data.pca_bands: 40 exceeds" train --out "$WORK/runs" "${TINY[@]}" data.pca_bands=40

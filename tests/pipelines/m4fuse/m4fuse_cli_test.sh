@@ -7,9 +7,7 @@
 # The real-data parts need $MOEZOO_DATA/mri: skipped without it, failed under CI=true.
 set -uo pipefail
 BIN="$1"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/../../support/cli_test_lib.sh"  # WORK, fail, expect_error, check_verb_help
 TCGA="${MOEZOO_DATA:-/nonexistent}/mri/TCGA-DU-7294"
 HAVE_DATA=0
 if [[ -n "${MOEZOO_DATA:-}" && -d "$TCGA" && -f "$MOEZOO_DATA/mri/atlas/ch2bet.nii.gz" ]]; then
@@ -23,24 +21,13 @@ fi
 TINY=(data.spacing_mm=6 data.patch=[16,16,16] data.train_cases=2 data.val_cases=1 data.fallback_phantom=true
       train.batch_size=2 train.batches_per_epoch=2 train.epochs=2 train.lr=0.001 train.threads=1)
 
-"$BIN" --help | grep -q "reproduce" || fail "--help does not list reproduce"
-for verb in train eval infer reproduce list; do
-  "$BIN" "$verb" --help | grep -q -- "--config" || fail "$verb --help does not show --config"
-done
+check_verb_help train eval infer reproduce list
 listing=$("$BIN" list)
 for v in tiny small base large synthetic nnunet "paper 0.29M"; do
   grep -q "$v" <<<"$listing" || fail "list lacks '$v': $listing"
 done
 
 # Bad input: one line naming the key or file, exit code 2.
-expect_error() {  # expect_error PATTERN ARGS...
-  local pattern="$1"; shift
-  local out rc
-  out=$("$BIN" "$@" 2>&1); rc=$?
-  [[ $rc -eq 2 ]] || fail "'$*': exit code $rc, expected 2: $out"
-  grep -q -- "$pattern" <<<"$out" || fail "'$*': message lacks '$pattern': $out"
-  [[ $(wc -l <<<"$out") -eq 1 ]] || fail "'$*': message is not one line: $out"
-}
 expect_error "unknown config key 'train.lrr'.*did you mean 'train.lr'" train --out "$WORK/runs" "${TINY[@]}" train.lrr=1
 expect_error "data.patch" train --out "$WORK/runs" "${TINY[@]}" data.patch=[16,16,24]
 expect_error "tiny" train --out "$WORK/runs" "${TINY[@]}" model.variant=tinyy
