@@ -88,6 +88,11 @@ GraphData synthetic(const runtime::Config& c, const fs::path&) {
   o.features = c.get<int64_t>("synthetic.features", o.features);
   o.intra_degree = c.get<double>("synthetic.intra_degree", o.intra_degree);
   o.inter_degree = c.get<double>("synthetic.inter_degree", o.inter_degree);
+  o.tree_fraction = c.get<double>("synthetic.tree_fraction", o.tree_fraction);
+  o.grid_fraction = c.get<double>("synthetic.grid_fraction", o.grid_fraction);
+  o.class_word_fraction = c.get<double>("synthetic.class_word_fraction", o.class_word_fraction);
+  o.word_rate = c.get<double>("synthetic.word_rate", o.word_rate);
+  o.noise_rate = c.get<double>("synthetic.noise_rate", o.noise_rate);
   o.seed = static_cast<uint64_t>(c.get<int64_t>("synthetic.seed", 0));
   auto g = make_synthetic_graph(o);
   apply_node_split(g, split, "synthetic graph");

@@ -26,6 +26,12 @@
 /// across classes -1.31 / -0.66; node means (idleness 0) tree -0.16 (inner nodes
 /// -0.48), grid -0.03, community +0.30.
 ///
+/// The features are weak on purpose (word_rate 0.12 against noise 0.08), so that the
+/// graph separates models: over seeds 0-2 (moezoo-geomoe reproduce) an MLP reaches
+/// 31.2 +- 3.4 % test accuracy, GCN 86.1 +- 0.1 and GeoMoE (hidden 64, 10 propagation
+/// steps) 94.1 +- 1.9; with the earlier word_rate 0.3 / noise 0.05 GCN and GeoMoE were
+/// both near the ceiling (97.7 and 98.5) and MLP at 70.2.
+///
 /// Node ids are a random permutation, so neither class nor structure shows in them.
 /// The split is Planetoid-like: train_per_class per class, `val` validation nodes and
 /// `test` test nodes (-1: all the rest), drawn as random_per_class_split draws them.
@@ -53,8 +59,8 @@ struct SyntheticGraphOptions {
   double intra_degree = 0.5;  ///< expected random neighbours of a community node inside its class
   double inter_degree = 1.0;  ///< expected random neighbours of a community node in other classes
   double class_word_fraction = 0.1;  ///< share of the vocabulary that belongs to a class
-  double word_rate = 0.3;            ///< probability that a node uses one of its class's words
-  double noise_rate = 0.05;          ///< probability of any other word
+  double word_rate = 0.12;           ///< probability that a node uses one of its class's words
+  double noise_rate = 0.08;          ///< probability of any other word
   int64_t train_per_class = 20, val = 100, test = -1;
   uint64_t seed = 0;
 };
