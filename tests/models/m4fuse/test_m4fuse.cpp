@@ -220,31 +220,15 @@ TEST(M4Fuse, RejectsBadInputWithClearErrors) {
   EXPECT_THROW(m4::M4Fuse(m4::M4FuseOptions().channels({16, 32, 48, 64, 96, 130})), moezoo::Error);
 }
 
-TEST(M4Fuse, CudaForwardMatchesCpu) {
-  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
-  torch::manual_seed(7);
-  m4::M4Fuse model(m4::m4fuse_variant("tiny").num_experts(2));
+// The paper's input size, 4 x 64 x 128 x 128, through the smallest variant (a few seconds
+// of one core in evaluation mode; the four variants together take about 35 s, and the
+// larger ones differ only in widths, which the small-input tests cover).
+TEST(M4Fuse, PaperInputSize) {
+  torch::manual_seed(8);
+  m4::M4Fuse model(m4::m4fuse_variant("tiny"));
   model->eval();
   torch::NoGradGuard no_grad;
-  const at::Tensor image = small_image();
-  const at::Tensor site = torch::tensor({1, 0});
-  const at::Tensor cpu = model->forward(image, site);
-  model->to(torch::kCUDA);
-  const at::Tensor gpu = model->forward(image.cuda(), site.cuda()).cpu();
-  EXPECT_TRUE(torch::allclose(gpu, cpu, 1e-3, 1e-3)) << (gpu - cpu).abs().max().item<double>();
-  EXPECT_EQ(model->expert_weights().device().type(), torch::kCUDA);
-}
-
-// The paper's input size, 4 x 64 x 128 x 128 (about 35 s of one core for the four variants in
-// evaluation mode); disabled in the suite, run with --gtest_also_run_disabled_tests.
-TEST(M4Fuse, DISABLED_PaperInputSize) {
-  torch::manual_seed(8);
-  for (const auto& name : m4::m4fuse_variants()) {
-    m4::M4Fuse model(m4::m4fuse_variant(name));
-    model->eval();
-    torch::NoGradGuard no_grad;
-    const at::Tensor out = model->forward(torch::randn({1, 4, 64, 128, 128}));
-    EXPECT_EQ(out.sizes(), (std::vector<int64_t>{1, 4, 64, 128, 128})) << name;
-    EXPECT_TRUE(torch::isfinite(out).all().item<bool>()) << name;
-  }
+  const at::Tensor out = model->forward(torch::randn({1, 4, 64, 128, 128}));
+  EXPECT_EQ(out.sizes(), (std::vector<int64_t>{1, 4, 64, 128, 128}));
+  EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
 }
