@@ -11,7 +11,9 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <utility>
 
+#include "core/runtime/checkpoint.h"
 #include "core/runtime/config.h"
 #include "core/runtime/pipeline_cli.h"
 #include "core/runtime/trainer.h"
@@ -46,6 +48,25 @@ void print_best_step(std::ostream& out, const TrainResult& result);
 /// eval / infer: --checkpoint must be given and exist (Errors name the flag); then the
 /// checkpoint's run config as load_run_config gives it.
 Config load_checkpoint_config(const PipelineArgs& args, const std::filesystem::path& default_config);
+
+/// A checkpoint's task for eval / infer: what the pipeline built from the checkpoint's
+/// run config, with the checkpoint's weights, on the configured device, in eval mode.
+template <typename Built>
+struct CheckpointTask {
+  Built built;
+  c10::Device device{c10::kCPU};
+};
+
+/// load_checkpoint_config, then `build(config)` (the pipeline's builder: a struct whose
+/// `task->module()` is the model), then restore_for_inference.
+template <typename Build>
+auto load_checkpoint_task(const PipelineArgs& args, const std::filesystem::path& default_config, Build&& build)
+    -> CheckpointTask<decltype(build(std::declval<Config&>()))> {
+  auto config = load_checkpoint_config(args, default_config);
+  CheckpointTask<decltype(build(config))> loaded{build(config)};
+  loaded.device = restore_for_inference(args.checkpoint, config, loaded.built.task->module());
+  return loaded;
+}
 
 /// What every pipeline's reproduce returns.
 struct ReproduceResult {

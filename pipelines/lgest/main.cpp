@@ -50,19 +50,13 @@ int train(const runtime::PipelineArgs& args) {
   return 0;
 }
 
-/// The task of a checkpoint's run (its config.yaml unless --config) with the
-/// checkpoint's weights, on the configured device, in eval mode.
-struct CheckpointTask {
-  pipelines::lgest::BuiltTask built;
-  c10::Device device{c10::kCPU};
-};
-
-CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args) {
-  auto config = runtime::load_checkpoint_config(args, kDefaultConfig);
-  CheckpointTask loaded{pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root))};
-  std::cerr << loaded.built.log;
-  loaded.device = runtime::restore_for_inference(args.checkpoint, config, loaded.built.task->module());
-  return loaded;
+/// The checkpoint's task (see runtime::load_checkpoint_task).
+auto load_checkpoint_task(const runtime::PipelineArgs& args) {
+  return runtime::load_checkpoint_task(args, kDefaultConfig, [&](runtime::Config& config) {
+    auto built = pipelines::lgest::build_task(config, runtime::resolve_data_root(args.data_root));
+    std::cerr << built.log;
+    return built;
+  });
 }
 
 int eval(const runtime::PipelineArgs& args) {

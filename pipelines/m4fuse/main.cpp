@@ -78,20 +78,15 @@ int train(const runtime::PipelineArgs& args) {
   return 0;
 }
 
-/// The task of a checkpoint's run (its config.yaml unless --config) with the
-/// checkpoint's weights, in eval mode; the run's cases only when `with_data`.
-struct CheckpointTask {
-  m4::BuiltTask built;
-  c10::Device device{c10::kCPU};
-};
-
-CheckpointTask load_checkpoint_task(const runtime::PipelineArgs& args, bool with_data) {
-  auto config = runtime::load_checkpoint_config(args, kDefaultConfig);
-  CheckpointTask loaded{m4::build_task(config, runtime::resolve_data_root(args.data_root), with_data)};
-  // Without data the log is only the model line: left out, so that an input error stays one line.
-  if (with_data) std::cerr << loaded.built.log;
-  loaded.device = runtime::restore_for_inference(args.checkpoint, config, loaded.built.task->module());
-  return loaded;
+/// The checkpoint's task (see runtime::load_checkpoint_task); the run's cases only when
+/// `with_data`.
+auto load_checkpoint_task(const runtime::PipelineArgs& args, bool with_data) {
+  return runtime::load_checkpoint_task(args, kDefaultConfig, [&](runtime::Config& config) {
+    auto built = m4::build_task(config, runtime::resolve_data_root(args.data_root), with_data);
+    // Without data the log is only the model line: left out, so that an input error stays one line.
+    if (with_data) std::cerr << built.log;
+    return built;
+  });
 }
 
 int eval(const runtime::PipelineArgs& args) {
