@@ -139,6 +139,39 @@ if(MOEZOO_CUDA_ENABLED)
   message(STATUS "moezoo: CUDA runtime ${MOEZOO_CUDART}")
 endif()
 
+# LibTorch's intra-op pool: the wheel is built with OpenMP (ATen/Config.h says
+# AT_PARALLEL_OPENMP) and at::parallel_for is a header template that runs in parallel
+# only in files compiled with OpenMP. moezoo_use_torch_openmp(target file...) compiles
+# those files with it and links the libgomp LibTorch itself loads (the wheel's copy in
+# torch/lib when there is one), so that the process has one OpenMP runtime. Without
+# OpenMP the files still build, and their parallel_for runs serially.
+file(STRINGS "${TORCH_INSTALL_PREFIX}/include/ATen/Config.h" MOEZOO_TORCH_OPENMP_LINE
+     REGEX "#define AT_PARALLEL_OPENMP 1")
+set(MOEZOO_TORCH_OPENMP OFF)
+if(MOEZOO_TORCH_OPENMP_LINE)
+  find_package(OpenMP COMPONENTS CXX QUIET)
+  if(OpenMP_CXX_FOUND)
+    file(GLOB MOEZOO_TORCH_GOMP "${TORCH_INSTALL_PREFIX}/lib/libgomp*.so*")
+    if(MOEZOO_TORCH_GOMP)
+      list(GET MOEZOO_TORCH_GOMP 0 MOEZOO_TORCH_GOMP)
+    else()
+      set(MOEZOO_TORCH_GOMP ${OpenMP_CXX_LIBRARIES})
+    endif()
+    set(MOEZOO_TORCH_OPENMP ON)
+  endif()
+endif()
+message(STATUS "moezoo: OpenMP for LibTorch's parallel_for: ${MOEZOO_TORCH_OPENMP} ${MOEZOO_TORCH_GOMP}")
+
+function(moezoo_use_torch_openmp target)
+  if(NOT MOEZOO_TORCH_OPENMP)
+    return()
+  endif()
+  # The shared precompiled header was built without OpenMP, so these files skip it.
+  set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES
+    SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "${OpenMP_CXX_FLAGS}")
+  target_link_libraries(${target} PUBLIC "${MOEZOO_TORCH_GOMP}")
+endfunction()
+
 # One precompiled torch header, built once and reused by every target that uses torch.
 add_library(moezoo_torch_pch STATIC "${CMAKE_CURRENT_LIST_DIR}/torch_pch.cpp")
 target_link_libraries(moezoo_torch_pch PUBLIC moezoo_torch)

@@ -1,11 +1,8 @@
 #include "core/experts/grouped_mm.h"
 
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
-#include <atomic>
-#include <functional>
-
+#include "core/experts/parallel_tasks.h"
 #include "core/util/error.h"
 #if MOEZOO_WITH_CUDA
 #include "core/kernels/grouped_mm_cuda.h"
@@ -45,20 +42,6 @@ void check_offsets(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b
               where, "x, w and bias must share one dtype");
 }
 
-/// Runs tasks [0, n) on the intra-op pool; each task is claimed by one thread
-/// (dynamic scheduling), and nested BLAS calls run single-threaded. Grad mode is
-/// thread-local and the pool's threads do not inherit the caller's, so every
-/// task turns it off itself (the matmuls work on saved variables).
-void run_tiles(int64_t n, const std::function<void(int64_t)>& task) {
-  if (n == 0) return;
-  std::atomic<int64_t> next{0};
-  const int64_t workers = std::min<int64_t>(n, at::get_num_threads());
-  at::parallel_for(0, workers, 1, [&](int64_t begin, int64_t end) {
-    at::NoGradGuard no_grad;
-    for (int64_t i = next++; i < n; i = next++) task(i);
-  });
-}
-
 struct Tile {
   int64_t expert, begin, size;
 };
@@ -95,7 +78,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     };
     if (tiled) {
       const auto tiles = make_tiles(offsets, kRowTile, 0);
-      run_tiles(static_cast<int64_t>(tiles.size()), [&](int64_t i) { rows(tiles[i].expert, tiles[i].begin, tiles[i].size); });
+      run_parallel_tasks(static_cast<int64_t>(tiles.size()), [&](int64_t i) { rows(tiles[i].expert, tiles[i].begin, tiles[i].size); });
     } else {
       for (int64_t e = 0; e < E; ++e)
         if (offsets[e + 1] > offsets[e]) rows(e, offsets[e], offsets[e + 1] - offsets[e]);
@@ -146,7 +129,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
         const auto dw_tiles = make_tiles(offsets, need_w ? kDwTile : K, K);
         tiles.insert(tiles.end(), dw_tiles.begin(), dw_tiles.end());
       }
-      run_tiles(static_cast<int64_t>(tiles.size()), [&](int64_t i) {
+      run_parallel_tasks(static_cast<int64_t>(tiles.size()), [&](int64_t i) {
         const Tile& t = tiles[i];
         if (static_cast<size_t>(i) < n_dx) dx_rows(t.expert, t.begin, t.size);
         else dw_rows(t.expert, t.begin, t.size);
@@ -211,10 +194,8 @@ GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::st
 }
 
 GroupedMmBackend default_grouped_mm_backend(c10::Device device) {
-#ifdef INTRA_OP_PARALLEL
-  // Built with OpenMP: at::parallel_for really runs the tiles in parallel.
-  if (device.is_cpu()) return GroupedMmBackend::kTiled;
-#endif
+  // The tiles only pay off when they really run in parallel (core/experts/parallel_tasks.h).
+  if (device.is_cpu() && parallel_tasks_run_in_parallel()) return GroupedMmBackend::kTiled;
   return GroupedMmBackend::kLoop;
 }
 

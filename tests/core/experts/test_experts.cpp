@@ -6,9 +6,15 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "core/experts/expert_bank.h"
 #include "core/experts/grouped_mm.h"
 #include "core/experts/heterogeneous_experts.h"
+#include "core/experts/parallel_tasks.h"
 #include "core/util/error.h"
 #include "tests/core/moe/compare.h"
 #include "tests/core/moe/naive_moe.h"
@@ -91,9 +97,15 @@ TEST(GroupedMm, EveryBackendIsBitwiseReproducible) {
 // With two threads (the suite runs on one) the tiled backend runs its tiles in
 // parallel where LibTorch's OpenMP is compiled in; the pool's threads must not
 // record autograd history.
+/// Sets LibTorch's intra-op thread count for one scope.
+struct ThreadCount {
+  explicit ThreadCount(int n) : saved(at::get_num_threads()) { at::set_num_threads(n); }
+  ~ThreadCount() { at::set_num_threads(saved); }
+  int saved;
+};
+
 TEST(GroupedMm, TiledMatchesRowsOnTwoThreads) {
-  const int threads = at::get_num_threads();
-  at::set_num_threads(2);
+  const ThreadCount two(2);
   torch::manual_seed(12);
   const auto offsets = offsets_from_counts({300, 0, 5, 270});
   const at::Tensor x = torch::randn({offsets.back(), 300}).requires_grad_(true);
@@ -101,7 +113,55 @@ TEST(GroupedMm, TiledMatchesRowsOnTwoThreads) {
   const at::Tensor b = torch::randn({4, 40}).requires_grad_(true);
   expect_same_function([&] { return grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled); },
                        [&] { return per_row_reference(x, w, b, offsets); }, {x, w, b}, {"x", "w", "bias"}, 1e-5);
-  at::set_num_threads(threads);
+}
+
+// The tiles run on two threads in a build with OpenMP (every such build here: the
+// PyPI LibTorch has it), and each task runs exactly once.
+TEST(ParallelTasks, RunEveryTaskOnceOnTheIntraOpThreads) {
+  EXPECT_EQ(parallel_tasks_run_in_parallel(), MOEZOO_EXPECT_PARALLEL_TASKS != 0);
+  const ThreadCount two(2);
+  constexpr int64_t n = 24;
+  std::vector<int> runs(n, 0);
+  std::set<std::thread::id> threads;
+  std::mutex mutex;
+  run_parallel_tasks(n, [&](int64_t i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // long enough for both threads to claim tasks
+    const std::lock_guard<std::mutex> lock(mutex);
+    ++runs[i];
+    threads.insert(std::this_thread::get_id());
+    EXPECT_FALSE(at::GradMode::is_enabled());
+  });
+  EXPECT_EQ(runs, std::vector<int>(n, 1));
+  EXPECT_EQ(threads.size(), parallel_tasks_run_in_parallel() ? 2u : 1u);
+}
+
+TEST(ParallelTasks, RethrowTheErrorOfAFailingTask) {
+  const ThreadCount two(2);
+  EXPECT_THROW(run_parallel_tasks(8, [](int64_t i) {
+                 if (i == 5) throw moezoo::Error("task 5 failed");
+               }),
+               moezoo::Error);
+}
+
+// Tiles are fixed by the shapes, never by the thread count, so one thread and two
+// give the same bits: forward and every gradient.
+TEST(GroupedMm, TiledGivesTheSameBitsOnOneAndTwoThreads) {
+  torch::manual_seed(13);
+  const auto offsets = offsets_from_counts({600, 3, 0, 290, 700});
+  const at::Tensor x = torch::randn({offsets.back(), 96}).requires_grad_(true);
+  const at::Tensor w = torch::randn({5, 96, 300}).requires_grad_(true);
+  const at::Tensor b = torch::randn({5, 300}).requires_grad_(true);
+  const at::Tensor g = torch::randn({offsets.back(), 300});
+  auto run = [&](int threads) {
+    const ThreadCount count(threads);
+    const at::Tensor y = grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled);
+    auto grads = torch::autograd::grad({y}, {x, w, b}, {g});
+    grads.insert(grads.begin(), y.detach());
+    return grads;
+  };
+  const auto one = run(1), two = run(2);
+  const char* names[] = {"out", "dx", "dw", "dbias"};
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(bitwise_equal(one[i], two[i])) << names[i];
 }
 
 TEST(GroupedMm, RejectsInconsistentOffsetsAndShapes) {

@@ -1,0 +1,30 @@
+#include "core/experts/parallel_tasks.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <atomic>
+
+namespace moezoo::core {
+
+void run_parallel_tasks(int64_t n, const std::function<void(int64_t)>& task) {
+  if (n <= 0) return;
+  std::atomic<int64_t> next{0};
+  const int64_t workers = std::min<int64_t>(n, at::get_num_threads());
+  // One chunk per worker; each worker then claims tasks until none are left.
+  at::parallel_for(0, workers, 1, [&](int64_t, int64_t) {
+    at::NoGradGuard no_grad;
+    for (int64_t i = next++; i < n; i = next++) task(i);
+  });
+}
+
+bool parallel_tasks_run_in_parallel() {
+#ifdef INTRA_OP_PARALLEL
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace moezoo::core
