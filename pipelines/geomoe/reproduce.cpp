@@ -12,6 +12,7 @@
 #include "core/runtime/config_sections.h"
 #include "core/runtime/pipeline_cli.h"
 #include "core/runtime/progress.h"
+#include "core/runtime/reused_runs.h"
 #include "core/runtime/train_options.h"
 #include "core/runtime/trainer.h"
 #include "core/util/atomic_file.h"
@@ -49,6 +50,9 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     for (const auto& m : candidates[name])
       check_input(model_overrides.count(m) > 0, "selected." + name, "'" + m + "' is not one of models");
   }
+  std::vector<fs::path> reuse_files;
+  for (const auto& f : config.get<std::vector<std::string>>("reuse", {})) reuse_files.emplace_back(f);
+  const runtime::ReusedRuns reused(reuse_files, {"dataset", "model", "seed"});
   config.check_all_keys_used();
 
   ReproduceResult result;
@@ -58,7 +62,8 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   std::map<std::string, std::map<std::string, std::vector<double>>> accuracy, validation;
   const auto start = std::chrono::steady_clock::now();
   const int64_t total = static_cast<int64_t>(datasets.size() * models.size()) * seeds;
-  int64_t done = 0;
+  int64_t done = 0, reused_count = 0;
+  double train_seconds = 0.0;  // of every run in the table, reused ones included
 
   auto write_table = [&] {
     std::vector<std::string> header{"model"};
@@ -93,10 +98,11 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     md.add_heading(1, "moezoo-geomoe reproduce");
     md.add_paragraph("Test accuracy (%) at the best validation step, mean ± sample std over " + std::to_string(seeds) +
                      " seeds (public splits) or stored splits; published numbers in brackets. " +
-                     std::to_string(done) + " of " + std::to_string(total) + " runs, " +
+                     std::to_string(done) + " of " + std::to_string(total) + " runs (" +
+                     std::to_string(reused_count) + " reused from earlier results.csv), " +
                      runtime::format_duration(
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) +
-                     ".");
+                     " this time; training time of all runs " + runtime::format_duration(train_seconds) + ".");
     md.add_table(header, rows);
     md.add_paragraph("Per run: [results.csv](results.csv).");
     md.write(result.dir / "table.md");
@@ -108,6 +114,28 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     const fs::path& file = dataset_files.at(dataset);
     for (const auto& model : models) {
       for (int64_t seed = 0; seed < seeds; ++seed) {
+        auto record = [&](double test, double val, int64_t best_step, double seconds, const std::string& split_index,
+                          const char* how) {
+          accuracy[dataset][model].push_back(test);
+          validation[dataset][model].push_back(val);
+          train_seconds += seconds;
+          ++done;
+          csv << dataset << ',' << model << ',' << seed << ',' << split_index << ',' << test << ',' << val << ','
+              << best_step << ',' << seconds << '\n';
+          std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed
+                    << ": test_acc " << report::format_percent(test, 2) << " (" << report::format_number(seconds, 3)
+                    << " s" << how << ")\n";
+          write_table();
+        };
+        if (const auto* row = reused.find({dataset, model, std::to_string(seed)})) {
+          const std::string where = "reuse (" + dataset + " " + model + " seed " + std::to_string(seed) + ")";
+          ++reused_count;
+          record(runtime::reused_number(*row, "test_acc", where), runtime::reused_number(*row, "val_acc", where),
+                 static_cast<int64_t>(runtime::reused_number(*row, "best_step", where)),
+                 runtime::reused_number(*row, "seconds", where), runtime::reused_text(*row, "split_index", where),
+                 ", reused");
+          continue;
+        }
         auto run_config = runtime::Config::load(file);
         run_config.set_override("data.name=" + dataset);
         run_config.set_overrides(model_overrides.at(model));
@@ -123,15 +151,8 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         runtime::Trainer trainer(options, run_dir, run_config.to_yaml(), model + " on " + dataset);
         const auto r = trainer.fit(*built.task);
         check_input(!r.interrupted, "reproduce", "interrupted");
-        const double test = r.best_metrics.at("test_acc"), val = r.best_metrics.at("val_acc");
-        accuracy[dataset][model].push_back(test);
-        validation[dataset][model].push_back(val);
-        ++done;
-        csv << dataset << ',' << model << ',' << seed << ',' << (stored ? std::to_string(seed) : "") << ',' << test
-            << ',' << val << ',' << r.best_step << ',' << r.seconds << '\n';
-        std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed << ": test_acc "
-                  << report::format_percent(test, 2) << " (" << report::format_number(r.seconds, 3) << " s)\n";
-        write_table();
+        record(r.best_metrics.at("test_acc"), r.best_metrics.at("val_acc"), r.best_step, r.seconds,
+               stored ? std::to_string(seed) : "", "");
       }
     }
   }

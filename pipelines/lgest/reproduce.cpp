@@ -8,12 +8,14 @@
 #include <map>
 #include <sstream>
 
+#include "core/report/csv.h"
 #include "core/report/markdown.h"
 #include "core/report/summary_stats.h"
 #include "core/runtime/config_sections.h"
 #include "core/runtime/pipeline_cli.h"
 #include "core/runtime/progress.h"
 #include "core/runtime/reproducibility.h"
+#include "core/runtime/reused_runs.h"
 #include "core/runtime/train_options.h"
 #include "core/runtime/trainer.h"
 #include "core/util/atomic_file.h"
@@ -47,6 +49,29 @@ std::vector<double> finite(const std::vector<double>& values) {
   return out;
 }
 
+/// A run of an earlier results.csv (see core/runtime/reused_runs.h); the class names
+/// come back from its per_class column ("name=value;name=value").
+RunResult reused_run(const runtime::ReusedRuns::Row& row, int64_t seed, const std::string& where, GroupInfo& info) {
+  RunResult run;
+  run.seed = seed;
+  run.oa = runtime::reused_number(row, "test_oa", where);
+  run.aa = runtime::reused_number(row, "test_aa", where);
+  run.kappa = runtime::reused_number(row, "test_kappa", where);
+  run.val_oa = runtime::reused_number(row, "val_oa", where);
+  run.best_step = static_cast<int64_t>(runtime::reused_number(row, "best_step", where));
+  run.seconds = runtime::reused_number(row, "seconds", where);
+  std::vector<std::string> names;
+  std::stringstream classes(runtime::reused_text(row, "per_class", where));
+  for (std::string item; std::getline(classes, item, ';');) {
+    const size_t eq = item.rfind('=');
+    check_input(eq != std::string::npos, where, "per_class entry '" + item + "' is not name=value");
+    names.push_back(item.substr(0, eq));
+    run.per_class.push_back(runtime::number_from_text(item.substr(eq + 1), where + ", per_class"));
+  }
+  if (info.class_names.empty()) info = {runtime::reused_text(row, "split_description", where), names};
+  return run;
+}
+
 }  // namespace
 
 ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_dir, const fs::path& data_root,
@@ -68,6 +93,9 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   std::map<std::string, std::vector<std::string>> split_overrides, model_overrides;
   for (const auto& s : splits) split_overrides[s] = config.get<std::vector<std::string>>("splits." + s);
   for (const auto& m : models) model_overrides[m] = config.get<std::vector<std::string>>("models." + m);
+  std::vector<fs::path> reuse_files;
+  for (const auto& f : config.get<std::vector<std::string>>("reuse", {})) reuse_files.emplace_back(f);
+  const runtime::ReusedRuns reused(reuse_files, {"scene", "split", "model", "seed"});
   config.check_all_keys_used();
 
   ReproduceResult result;
@@ -81,7 +109,7 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   std::string device_name;
   const auto start = std::chrono::steady_clock::now();
   const int64_t total = static_cast<int64_t>(scenes.size() * splits.size() * models.size()) * seeds;
-  int64_t done = 0;
+  int64_t done = 0, reused_count = 0;
 
   auto write_table = [&] {
     report::MarkdownReport md;
@@ -94,9 +122,9 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         "training time of one run on this machine (" +
         (device_name.empty() ? std::string("-") : device_name) +
         "). The best mean OA of each scene and split is in bold. " + std::to_string(done) + " of " +
-        std::to_string(total) + " runs, " +
+        std::to_string(total) + " runs (" + std::to_string(reused_count) + " reused from earlier results.csv), " +
         runtime::format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) +
-        ".");
+        " this time.");
     std::vector<std::vector<std::string>> rows;
     for (const auto& scene : scenes)
       for (const auto& split : splits) {
@@ -169,6 +197,30 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     for (const auto& split : splits) {
       for (const auto& model : models) {
         for (int64_t seed = 0; seed < seeds; ++seed) {
+          auto record = [&](const RunResult& run, const char* how) {
+            runs[scene][split][model].push_back(run);
+            scene_seconds[scene] += run.seconds;
+            ++done;
+            const auto& info = groups[scene][split];
+            std::ostringstream per_class;
+            for (size_t c = 0; c < run.per_class.size(); ++c)
+              per_class << (c ? ";" : "") << info.class_names.at(c) << "=" << run.per_class[c];
+            csv << scene << ',' << split << ',' << model << ',' << seed << ',' << run.oa << ',' << run.aa << ','
+                << run.kappa << ',' << run.val_oa << ',' << run.best_step << ',' << run.seconds << ','
+                << report::csv_field(info.split_name) << ',' << report::csv_field(per_class.str()) << '\n';
+            std::cerr << "[" << done << "/" << total << "] " << scene << " " << split << " " << model << " seed "
+                      << seed << ": test OA " << report::format_percent(run.oa, 2) << ", AA "
+                      << report::format_percent(run.aa, 2) << ", kappa " << report::format_percent(run.kappa, 2)
+                      << " (" << report::format_number(run.seconds, 3) << " s" << how << ")\n";
+            write_table();
+          };
+          if (const auto* row = reused.find({scene, split, model, std::to_string(seed)})) {
+            const std::string where =
+                "reuse (" + scene + " " + split + " " + model + " seed " + std::to_string(seed) + ")";
+            ++reused_count;
+            record(reused_run(*row, seed, where, groups[scene][split]), ", reused");
+            continue;
+          }
           auto run_config = runtime::Config::load(scene_files.at(scene));
           run_config.set_override("data.name=" + scene);
           run_config.set_override("data.fallback_synthetic=false");  // a table row must be the scene it names
@@ -202,23 +254,9 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
           run.seconds = r.seconds;
           run.best_step = r.best_step;
           run.per_class = scores.scores.per_class_accuracy;
-          runs[scene][split][model].push_back(run);
           auto& info = groups[scene][split];
           if (info.class_names.empty()) info = {data.split_name, data.scene.class_names};
-          scene_seconds[scene] += r.seconds;
-          ++done;
-
-          std::ostringstream per_class;
-          for (size_t c = 0; c < run.per_class.size(); ++c)
-            per_class << (c ? ";" : "") << data.scene.class_names[c] << "=" << run.per_class[c];
-          csv << scene << ',' << split << ',' << model << ',' << seed << ',' << run.oa << ',' << run.aa << ','
-              << run.kappa << ',' << run.val_oa << ',' << run.best_step << ',' << run.seconds << ','
-              << csv_field(data.split_name) << ',' << csv_field(per_class.str()) << '\n';
-          std::cerr << "[" << done << "/" << total << "] " << scene << " " << split << " " << model << " seed " << seed
-                    << ": test OA " << report::format_percent(run.oa, 2) << ", AA " << report::format_percent(run.aa, 2)
-                    << ", kappa " << report::format_percent(run.kappa, 2) << " (" << report::format_number(r.seconds, 3)
-                    << " s)\n";
-          write_table();
+          record(run, "");
         }
       }
     }

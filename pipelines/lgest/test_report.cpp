@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/report/csv.h"
 #include "core/report/heatmap.h"
 #include "core/report/markdown.h"
 #include "core/report/png.h"
@@ -26,13 +27,6 @@ std::string number(double v) {
 }
 
 }  // namespace
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 PixelScores score_checkpoint_on_test(PatchClassificationTask& task, const fs::path& checkpoint,
                                      const c10::Device& device) {
@@ -63,16 +57,16 @@ void write_test_report(const fs::path& run_dir, const PixelScores& s, const HsiD
   csv << "test_oa," << number(s.scores.overall_accuracy) << "\ntest_aa," << number(s.scores.average_accuracy)
       << "\ntest_kappa," << number(s.scores.kappa) << "\ntest_loss," << number(s.loss) << "\n";
   for (int64_t c = 0; c < classes; ++c)
-    csv << csv_field("test_acc/" + names[c]) << ',' << number(s.scores.per_class_accuracy[c]) << '\n';
+    csv << report::csv_field("test_acc/" + names[c]) << ',' << number(s.scores.per_class_accuracy[c]) << '\n';
   write_file_atomically(run_dir / "test_metrics.csv", csv.str());
 
   std::ostringstream confusion;
   confusion << "reference\\predicted";
-  for (const auto& n : names) confusion << ',' << csv_field(n);
+  for (const auto& n : names) confusion << ',' << report::csv_field(n);
   confusion << '\n';
   nlohmann::json matrix = nlohmann::json::array();
   for (int64_t r = 0; r < classes; ++r) {
-    confusion << csv_field(names[r]);
+    confusion << report::csv_field(names[r]);
     nlohmann::json row = nlohmann::json::array();
     for (int64_t c = 0; c < classes; ++c) {
       confusion << ',' << s.confusion.at(r, c);

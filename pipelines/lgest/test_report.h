@@ -13,9 +13,6 @@
 
 namespace moezoo::pipelines::lgest {
 
-/// A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& s);
-
 /// Loads `checkpoint`'s weights into the task's model and scores the test pixels on
 /// `device` (eval mode, no gradients).
 PixelScores score_checkpoint_on_test(PatchClassificationTask& task, const std::filesystem::path& checkpoint,

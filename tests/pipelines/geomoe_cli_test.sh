@@ -70,6 +70,27 @@ cells = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in tabl
 assert cells["best (selected on validation)"] == cells[best] + " [" + best + "]", (cells, val)
 PY
 
+# reuse: a third seed on top of the first call's results.csv trains only the two new
+# runs; the four earlier rows come back unchanged.
+first_csv="$(dirname "$table")/results.csv"
+"$BIN" reproduce --data-root "$WORK/nodata" --out "$WORK/runs2" seeds=3 'datasets={synthetic: cora.yaml}' \
+  'models={gcn: [model.name=gcn], geomoe: [model.name=geomoe, model.hidden=16]}' \
+  "overrides=[train.epochs=3, curvature.cache_dir=$WORK/cache]" 'selected={best: [gcn, geomoe]}' "reuse=[$first_csv]" \
+  >"$WORK/reuse.log" 2>&1 || fail "reproduce with reuse failed: $(tail -5 "$WORK/reuse.log")"
+[[ $(grep -c ", reused)" "$WORK/reuse.log") -eq 4 ]] || fail "reuse should take 4 runs: $(cat "$WORK/reuse.log")"
+table2=$(ls "$WORK"/runs2/reproduce/geomoe/table/*/table.md | head -1)
+grep -q "6 of 6 runs (4 reused" "$table2" || fail "reuse table header: $(cat "$table2")"
+[[ $(ls -d "$WORK"/runs2/reproduce/geomoe/table/*/runs/synthetic/*/seed* | wc -l) -eq 2 ]] \
+  || fail "reuse should train only seed 2 of each model"
+second_csv="$(dirname "$table2")/results.csv"
+for model in gcn geomoe; do
+  diff <(grep "^synthetic,$model,[01]," "$first_csv") <(grep "^synthetic,$model,[01]," "$second_csv") >/dev/null \
+    || fail "reused rows of $model differ from the first results.csv"
+done
+printf 'dataset,model,seed\nsynthetic,gcn\n' >"$WORK/broken.csv"
+expect_error "broken.csv:2: 2 fields, but the header has 3" reproduce --data-root "$WORK/nodata" \
+  --out "$WORK/runs3" seeds=1 'datasets={synthetic: cora.yaml}' "reuse=[$WORK/broken.csv]"
+
 # Real Cora: GCN with the paper's setup reaches Kipf & Welling's range on one seed.
 if [[ -f "${MOEZOO_DATA:-/nonexistent}/graph/planetoid/cora.npz" ]]; then
   "$BIN" train --out "$WORK/runs" train.threads=1 >"$WORK/cora.log" 2>&1 || fail "cora training failed: $(tail -5 "$WORK/cora.log")"

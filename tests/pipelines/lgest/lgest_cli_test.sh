@@ -101,4 +101,16 @@ done
 grep -q "disjoint 8x8 blocks" "$table" || fail "table does not describe the disjoint split"
 grep -q "### synthetic, fraction" "$table" || fail "table has no per-class section"
 [[ $(wc -l <"$(dirname "$table")/results.csv") -eq 7 ]] || fail "results.csv should have 6 runs"
+
+# reuse: the same call on top of that results.csv trains nothing and gives the same rows,
+# per-class sections included (the class names come back from the per_class column).
+"$BIN" reproduce --out "$WORK/runs2" seeds=1 'scenes={synthetic: base.yaml}' "$splits" "$models" "$overrides" \
+  "reuse=[$(dirname "$table")/results.csv]" >/dev/null 2>"$WORK/reuse.log" \
+  || fail "reproduce with reuse failed: $(tail -5 "$WORK/reuse.log")"
+table2=$(ls "$WORK"/runs2/reproduce/lgest/table/*/table.md | head -1)
+grep -q "6 of 6 runs (6 reused" "$table2" || fail "reuse table header: $(head -5 "$table2")"
+[[ ! -d "$(dirname "$table2")/runs" ]] || fail "reuse trained runs again"
+diff <(grep -v "runs (" "$table") <(grep -v "runs (" "$table2") >/dev/null \
+  || fail "the reused table differs: $(diff <(grep -v "runs (" "$table") <(grep -v "runs (" "$table2"))"
+cmp -s "$(dirname "$table")/results.csv" "$(dirname "$table2")/results.csv" || fail "the reused results.csv differs"
 echo "PASS"
