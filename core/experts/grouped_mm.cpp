@@ -21,7 +21,11 @@ using torch::autograd::variable_list;
 // single-threaded GEMM of 256 rows runs near its peak, and T = 4096 tokens still
 // give dozens of tiles to balance.
 constexpr int64_t kRowTile = 256;  // forward and dx: rows of one expert
-constexpr int64_t kDwTile = 256;   // dw: rows of w[e] (the K dimension)
+constexpr int64_t kDwTile = 256;   // dw: rows of w[e] (the K dimension), when it is split
+// dw[e] is split along K only when the backward would otherwise have fewer tiles than
+// this (few experts): a split costs 8-10% of the dw matmuls' speed (K = 512 and 1024,
+// 64 rows per expert, one thread), and with many experts the tiles balance without it.
+constexpr int64_t kMinBackwardTiles = 64;
 
 void check_offsets(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                    const std::vector<int64_t>& offsets) {
@@ -126,7 +130,10 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
       if (need_x) tiles = make_tiles(offsets, kRowTile, 0);
       const size_t n_dx = tiles.size();
       if (need_w || need_b) {
-        const auto dw_tiles = make_tiles(offsets, need_w ? kDwTile : K, K);
+        int64_t experts_with_rows = 0;
+        for (int64_t e = 0; e < E; ++e) experts_with_rows += count(e) > 0;
+        const bool split_k = need_w && static_cast<int64_t>(n_dx) + experts_with_rows < kMinBackwardTiles;
+        const auto dw_tiles = make_tiles(offsets, split_k ? kDwTile : K, K);
         tiles.insert(tiles.end(), dw_tiles.begin(), dw_tiles.end());
       }
       run_parallel_tasks(static_cast<int64_t>(tiles.size()), [&](int64_t i) {

@@ -104,15 +104,24 @@ struct ThreadCount {
   int saved;
 };
 
+/// Row counts for the tiled backend's two backward layouts: few experts (dw split along
+/// K into 256-row blocks) and many (one dw tile per expert).
+std::vector<std::vector<int64_t>> tiled_layouts() {
+  return {{300, 0, 5, 270}, std::vector<int64_t>(70, 3)};
+}
+
 TEST(GroupedMm, TiledMatchesRowsOnTwoThreads) {
   const ThreadCount two(2);
   torch::manual_seed(12);
-  const auto offsets = offsets_from_counts({300, 0, 5, 270});
-  const at::Tensor x = torch::randn({offsets.back(), 300}).requires_grad_(true);
-  const at::Tensor w = torch::randn({4, 300, 40}).requires_grad_(true);
-  const at::Tensor b = torch::randn({4, 40}).requires_grad_(true);
-  expect_same_function([&] { return grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled); },
-                       [&] { return per_row_reference(x, w, b, offsets); }, {x, w, b}, {"x", "w", "bias"}, 1e-5);
+  for (const auto& counts : tiled_layouts()) {
+    const auto offsets = offsets_from_counts(counts);
+    const auto E = static_cast<int64_t>(counts.size());
+    const at::Tensor x = torch::randn({offsets.back(), 300}).requires_grad_(true);
+    const at::Tensor w = torch::randn({E, 300, 40}).requires_grad_(true);
+    const at::Tensor b = torch::randn({E, 40}).requires_grad_(true);
+    expect_same_function([&] { return grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled); },
+                         [&] { return per_row_reference(x, w, b, offsets); }, {x, w, b}, {"x", "w", "bias"}, 1e-5);
+  }
 }
 
 // The tiles run on two threads in a build with OpenMP (every such build here: the
@@ -147,21 +156,25 @@ TEST(ParallelTasks, RethrowTheErrorOfAFailingTask) {
 // give the same bits: forward and every gradient.
 TEST(GroupedMm, TiledGivesTheSameBitsOnOneAndTwoThreads) {
   torch::manual_seed(13);
-  const auto offsets = offsets_from_counts({600, 3, 0, 290, 700});
-  const at::Tensor x = torch::randn({offsets.back(), 96}).requires_grad_(true);
-  const at::Tensor w = torch::randn({5, 96, 300}).requires_grad_(true);
-  const at::Tensor b = torch::randn({5, 300}).requires_grad_(true);
-  const at::Tensor g = torch::randn({offsets.back(), 300});
-  auto run = [&](int threads) {
-    const ThreadCount count(threads);
-    const at::Tensor y = grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled);
-    auto grads = torch::autograd::grad({y}, {x, w, b}, {g});
-    grads.insert(grads.begin(), y.detach());
-    return grads;
-  };
-  const auto one = run(1), two = run(2);
-  const char* names[] = {"out", "dx", "dw", "dbias"};
-  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(bitwise_equal(one[i], two[i])) << names[i];
+  for (auto counts : tiled_layouts()) {
+    for (auto& c : counts) c *= 2;  // 600 rows: more than two row tiles for one expert
+    const auto offsets = offsets_from_counts(counts);
+    const auto E = static_cast<int64_t>(counts.size());
+    const at::Tensor x = torch::randn({offsets.back(), 96}).requires_grad_(true);
+    const at::Tensor w = torch::randn({E, 96, 300}).requires_grad_(true);
+    const at::Tensor b = torch::randn({E, 300}).requires_grad_(true);
+    const at::Tensor g = torch::randn({offsets.back(), 300});
+    auto run = [&](int threads) {
+      const ThreadCount count(threads);
+      const at::Tensor y = grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled);
+      auto grads = torch::autograd::grad({y}, {x, w, b}, {g});
+      grads.insert(grads.begin(), y.detach());
+      return grads;
+    };
+    const auto one = run(1), two = run(2);
+    const char* names[] = {"out", "dx", "dw", "dbias"};
+    for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(bitwise_equal(one[i], two[i])) << names[i] << ", E = " << E;
+  }
 }
 
 TEST(GroupedMm, RejectsInconsistentOffsetsAndShapes) {
