@@ -147,17 +147,23 @@ endif()
 # OpenMP the files still build, and their parallel_for runs serially.
 file(STRINGS "${TORCH_INSTALL_PREFIX}/include/ATen/Config.h" MOEZOO_TORCH_OPENMP_LINE
      REGEX "#define AT_PARALLEL_OPENMP 1")
+# GNU's OpenMP only: the wheel's runtime is libgomp, and another compiler's -fopenmp
+# would call into its own runtime (Clang: libomp), a second one in the process.
 set(MOEZOO_TORCH_OPENMP OFF)
 if(MOEZOO_TORCH_OPENMP_LINE)
   find_package(OpenMP COMPONENTS CXX QUIET)
-  if(OpenMP_CXX_FOUND)
+  if(OpenMP_CXX_FOUND AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     file(GLOB MOEZOO_TORCH_GOMP "${TORCH_INSTALL_PREFIX}/lib/libgomp*.so*")
     if(MOEZOO_TORCH_GOMP)
       list(GET MOEZOO_TORCH_GOMP 0 MOEZOO_TORCH_GOMP)
     else()
       set(MOEZOO_TORCH_GOMP ${OpenMP_CXX_LIBRARIES})
     endif()
+    separate_arguments(MOEZOO_TORCH_OPENMP_FLAGS UNIX_COMMAND "${OpenMP_CXX_FLAGS}")
     set(MOEZOO_TORCH_OPENMP ON)
+  else()
+    message(WARNING "moezoo: LibTorch uses OpenMP but this compiler (${CMAKE_CXX_COMPILER_ID}) gives no GNU "
+                    "OpenMP; the tiled expert matmuls will run one tile after another")
   endif()
 endif()
 message(STATUS "moezoo: OpenMP for LibTorch's parallel_for: ${MOEZOO_TORCH_OPENMP} ${MOEZOO_TORCH_GOMP}")
@@ -168,7 +174,7 @@ function(moezoo_use_torch_openmp target)
   endif()
   # The shared precompiled header was built without OpenMP, so these files skip it.
   set_source_files_properties(${ARGN} TARGET_DIRECTORY ${target} PROPERTIES
-    SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "${OpenMP_CXX_FLAGS}")
+    SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "${MOEZOO_TORCH_OPENMP_FLAGS}")
   target_link_libraries(${target} PUBLIC "${MOEZOO_TORCH_GOMP}")
 endfunction()
 

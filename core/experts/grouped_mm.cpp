@@ -33,6 +33,7 @@ void check_offsets(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b
   check_input(x.dim() == 2, where, "x must be [A, K]");
   check_input(w.dim() == 3 && w.size(1) == x.size(1), where,
               "w must be [E, K, N] with K = x.size(1) = " + std::to_string(x.size(1)));
+  check_input(x.size(1) > 0, where, "x must have at least one column (K > 0)");
   check_input(static_cast<int64_t>(offsets.size()) == w.size(0) + 1, where,
               "offsets must hold E + 1 = " + std::to_string(w.size(0) + 1) + " entries");
   check_input(offsets.front() == 0 && offsets.back() == x.size(0), where,

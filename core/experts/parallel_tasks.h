@@ -4,9 +4,10 @@
 /// run_parallel_tasks(n, task) runs task(0) ... task(n - 1), each exactly once, on up
 /// to at::get_num_threads() threads; a thread claims the next unclaimed task when it
 /// finishes one (dynamic scheduling), so tasks of uneven size still balance. Matmuls
-/// inside a task run single-threaded (BLAS sees the enclosing parallel region). Grad
-/// mode is off inside tasks: it is thread-local and the pool's threads do not inherit
-/// the caller's. The first exception a task throws is rethrown here.
+/// inside a task run single-threaded (BLAS sees the enclosing parallel region). Tasks
+/// see the caller's thread-local state (inference mode, autocast, a running profiler),
+/// with grad mode off: the tasks work on saved tensors. The first exception a task
+/// throws is rethrown here.
 ///
 /// The pool is OpenMP's (the PyPI LibTorch is built with it); parallel_tasks.cpp is
 /// the one file compiled with OpenMP (cmake/MoezooTorch.cmake,

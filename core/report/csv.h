@@ -11,6 +11,9 @@ namespace moezoo::report {
 
 /// `value` as one CSV field (quoted only when it must be).
 std::string csv_field(const std::string& value);
+/// `value` in the shortest form that reads back as the same double ("nan" for NaN), so
+/// that numbers survive a write and a read unchanged.
+std::string csv_number(double value);
 
 struct CsvTable {
   std::filesystem::path file;
@@ -23,8 +26,10 @@ struct CsvTable {
 };
 
 /// Parses `text` (from `file`, which only names it in errors). Throws moezoo::Error
-/// "file:line: ..." for an unterminated quote or a row whose field count differs
-/// from the header's; a final line break and blank lines are fine.
+/// "file:line: ..." for an unterminated quote, a quote inside an unquoted field, text
+/// after a closing quote, or a row whose field count differs from the header's. A
+/// UTF-8 byte order mark, LF or CRLF line ends, a final line break and blank lines
+/// are fine (so a one-column table cannot hold an empty field).
 CsvTable parse_csv(const std::string& text, const std::filesystem::path& file);
 
 /// Reads and parses `file` (moezoo::Error when it cannot be read or is empty).

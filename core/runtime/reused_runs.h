@@ -6,15 +6,15 @@
 ///   moezoo-geomoe reproduce ... 'reuse=[runs/reproduce/<dir>/results.csv]'
 ///
 /// A run whose key (e.g. dataset, model, seed) is in one of the files is taken from it
-/// instead of being trained again; the new results.csv holds reused and new rows alike,
-/// so it can be reused in turn. Config key `reuse`: a list of results.csv paths.
+/// instead of being trained again, unless the file's `config` column (a fingerprint of
+/// the run's config, config_fingerprint) says it was trained with another config. The
+/// new results.csv holds reused and new rows alike, so it can be reused in turn.
+/// Config key `reuse`: a list of results.csv paths, relative to the working directory.
 
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "core/report/csv.h"
 
 namespace moezoo::runtime {
 
@@ -23,10 +23,12 @@ class ReusedRuns {
   using Row = std::map<std::string, std::string>;  // column -> value
 
   ReusedRuns() = default;
-  /// Reads every file; each must have all of `key_columns`. A key found in several
-  /// files (or twice in one) is taken from the last. Throws moezoo::Error naming the
-  /// file on unreadable or malformed CSV.
-  ReusedRuns(const std::vector<std::filesystem::path>& files, std::vector<std::string> key_columns);
+  /// Reads every file; each must have all of `key_columns` and `number_columns`, and
+  /// every value of a number column must be a number (or "nan"), so that a bad file
+  /// fails at the start, not hours into a reproduce. A key found in several files (or
+  /// twice in one) is taken from the last. Errors (moezoo::Error) name the file and line.
+  ReusedRuns(const std::vector<std::filesystem::path>& files, std::vector<std::string> key_columns,
+             const std::vector<std::string>& number_columns);
 
   /// The row with these key values (in key_columns' order), or nullptr.
   const Row* find(const std::vector<std::string>& key) const;
@@ -36,6 +38,12 @@ class ReusedRuns {
   std::vector<std::string> key_columns_;
   std::map<std::vector<std::string>, Row> rows_;
 };
+
+/// A short hex fingerprint of a run's config (its YAML text).
+std::string config_fingerprint(const std::string& config_yaml);
+/// Whether `row` was trained with the config of this fingerprint; rows of files
+/// without a `config` column (written before it existed) are taken on trust.
+bool same_config(const ReusedRuns::Row& row, const std::string& fingerprint);
 
 /// `row[column]`; throws moezoo::Error naming `where` and the column when the file had no such column.
 const std::string& reused_text(const ReusedRuns::Row& row, const std::string& column, const std::string& where);

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/report/csv.h"
 #include "core/report/markdown.h"
 #include "core/report/summary_stats.h"
 #include "core/runtime/config_sections.h"
@@ -52,13 +53,14 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   }
   std::vector<fs::path> reuse_files;
   for (const auto& f : config.get<std::vector<std::string>>("reuse", {})) reuse_files.emplace_back(f);
-  const runtime::ReusedRuns reused(reuse_files, {"dataset", "model", "seed"});
+  const runtime::ReusedRuns reused(reuse_files, {"dataset", "model", "seed"},
+                                   {"test_acc", "val_acc", "best_step", "seconds"});
   config.check_all_keys_used();
 
   ReproduceResult result;
   result.dir = runtime::make_run_dir(out_root / "reproduce", "geomoe", "table");
   std::ostringstream csv;
-  csv << "dataset,model,seed,split_index,test_acc,val_acc,best_step,seconds\n";
+  csv << "dataset,model,seed,split_index,test_acc,val_acc,best_step,seconds,config\n";
   std::map<std::string, std::map<std::string, std::vector<double>>> accuracy, validation;
   const auto start = std::chrono::steady_clock::now();
   const int64_t total = static_cast<int64_t>(datasets.size() * models.size()) * seeds;
@@ -114,34 +116,41 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     const fs::path& file = dataset_files.at(dataset);
     for (const auto& model : models) {
       for (int64_t seed = 0; seed < seeds; ++seed) {
-        auto record = [&](double test, double val, int64_t best_step, double seconds, const std::string& split_index,
-                          const char* how) {
-          accuracy[dataset][model].push_back(test);
-          validation[dataset][model].push_back(val);
-          train_seconds += seconds;
-          ++done;
-          csv << dataset << ',' << model << ',' << seed << ',' << split_index << ',' << test << ',' << val << ','
-              << best_step << ',' << seconds << '\n';
-          std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed
-                    << ": test_acc " << report::format_percent(test, 2) << " (" << report::format_number(seconds, 3)
-                    << " s" << how << ")\n";
-          write_table();
-        };
-        if (const auto* row = reused.find({dataset, model, std::to_string(seed)})) {
-          const std::string where = "reuse (" + dataset + " " + model + " seed " + std::to_string(seed) + ")";
-          ++reused_count;
-          record(runtime::reused_number(*row, "test_acc", where), runtime::reused_number(*row, "val_acc", where),
-                 static_cast<int64_t>(runtime::reused_number(*row, "best_step", where)),
-                 runtime::reused_number(*row, "seconds", where), runtime::reused_text(*row, "split_index", where),
-                 ", reused");
-          continue;
-        }
         auto run_config = runtime::Config::load(file);
         run_config.set_override("data.name=" + dataset);
         run_config.set_overrides(model_overrides.at(model));
         run_config.set_overrides(common);
         run_config.set_override("train.seed=" + std::to_string(seed));
         run_config.set_override("train.progress=false");
+        const std::string fingerprint = runtime::config_fingerprint(run_config.to_yaml());
+        auto record = [&](double test, double val, double best_step, double seconds, const std::string& split_index,
+                          const char* how) {
+          accuracy[dataset][model].push_back(test);
+          validation[dataset][model].push_back(val);
+          train_seconds += seconds;
+          ++done;
+          csv << dataset << ',' << model << ',' << seed << ',' << split_index << ',' << report::csv_number(test) << ','
+              << report::csv_number(val) << ',' << report::csv_number(best_step) << ','
+              << report::csv_number(seconds) << ',' << fingerprint << '\n';
+          std::cerr << "[" << done << "/" << total << "] " << dataset << " " << model << " seed " << seed
+                    << ": test_acc " << report::format_percent(test, 2) << " (" << report::format_number(seconds, 3)
+                    << " s" << how << ")\n";
+          write_table();
+        };
+        const auto* row = reused.find({dataset, model, std::to_string(seed)});
+        if (row && !runtime::same_config(*row, fingerprint)) {
+          std::cerr << dataset << " " << model << " seed " << seed
+                    << ": the reused results.csv trained it with another config; training it again\n";
+          row = nullptr;
+        }
+        if (row) {
+          const std::string where = "reuse (" + dataset + " " + model + " seed " + std::to_string(seed) + ")";
+          ++reused_count;
+          record(runtime::reused_number(*row, "test_acc", where), runtime::reused_number(*row, "val_acc", where),
+                 runtime::reused_number(*row, "best_step", where), runtime::reused_number(*row, "seconds", where),
+                 runtime::reused_text(*row, "split_index", where), ", reused");
+          continue;
+        }
         const bool stored = run_config.get<std::string>("data.split", "public") == "stored";
         if (stored) run_config.set_override("data.split_index=" + std::to_string(seed));
         auto built = build_task(run_config, data_root);
@@ -151,8 +160,8 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
         runtime::Trainer trainer(options, run_dir, run_config.to_yaml(), model + " on " + dataset);
         const auto r = trainer.fit(*built.task);
         check_input(!r.interrupted, "reproduce", "interrupted");
-        record(r.best_metrics.at("test_acc"), r.best_metrics.at("val_acc"), r.best_step, r.seconds,
-               stored ? std::to_string(seed) : "", "");
+        record(r.best_metrics.at("test_acc"), r.best_metrics.at("val_acc"), static_cast<double>(r.best_step),
+               r.seconds, stored ? std::to_string(seed) : "", "");
       }
     }
   }

@@ -69,6 +69,8 @@ RunResult reused_run(const runtime::ReusedRuns::Row& row, int64_t seed, const st
     run.per_class.push_back(runtime::number_from_text(item.substr(eq + 1), where + ", per_class"));
   }
   if (info.class_names.empty()) info = {runtime::reused_text(row, "split_description", where), names};
+  check_input(names == info.class_names, where,
+              "per_class names differ from the other runs of this scene and split (a class name with ';'?)");
   return run;
 }
 
@@ -95,13 +97,15 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
   for (const auto& m : models) model_overrides[m] = config.get<std::vector<std::string>>("models." + m);
   std::vector<fs::path> reuse_files;
   for (const auto& f : config.get<std::vector<std::string>>("reuse", {})) reuse_files.emplace_back(f);
-  const runtime::ReusedRuns reused(reuse_files, {"scene", "split", "model", "seed"});
+  const runtime::ReusedRuns reused(reuse_files, {"scene", "split", "model", "seed"},
+                                   {"test_oa", "test_aa", "test_kappa", "val_oa", "best_step", "seconds"});
   config.check_all_keys_used();
 
   ReproduceResult result;
   result.dir = runtime::make_run_dir(out_root / "reproduce", "lgest", "table");
   std::ostringstream csv;
-  csv << "scene,split,model,seed,test_oa,test_aa,test_kappa,val_oa,best_step,seconds,split_description,per_class\n";
+  csv << "scene,split,model,seed,test_oa,test_aa,test_kappa,val_oa,best_step,seconds,split_description,per_class,"
+         "config\n";
   // runs[scene][split][model]
   std::map<std::string, std::map<std::string, std::map<std::string, std::vector<RunResult>>>> runs;
   std::map<std::string, std::map<std::string, GroupInfo>> groups;
@@ -197,30 +201,6 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
     for (const auto& split : splits) {
       for (const auto& model : models) {
         for (int64_t seed = 0; seed < seeds; ++seed) {
-          auto record = [&](const RunResult& run, const char* how) {
-            runs[scene][split][model].push_back(run);
-            scene_seconds[scene] += run.seconds;
-            ++done;
-            const auto& info = groups[scene][split];
-            std::ostringstream per_class;
-            for (size_t c = 0; c < run.per_class.size(); ++c)
-              per_class << (c ? ";" : "") << info.class_names.at(c) << "=" << run.per_class[c];
-            csv << scene << ',' << split << ',' << model << ',' << seed << ',' << run.oa << ',' << run.aa << ','
-                << run.kappa << ',' << run.val_oa << ',' << run.best_step << ',' << run.seconds << ','
-                << report::csv_field(info.split_name) << ',' << report::csv_field(per_class.str()) << '\n';
-            std::cerr << "[" << done << "/" << total << "] " << scene << " " << split << " " << model << " seed "
-                      << seed << ": test OA " << report::format_percent(run.oa, 2) << ", AA "
-                      << report::format_percent(run.aa, 2) << ", kappa " << report::format_percent(run.kappa, 2)
-                      << " (" << report::format_number(run.seconds, 3) << " s" << how << ")\n";
-            write_table();
-          };
-          if (const auto* row = reused.find({scene, split, model, std::to_string(seed)})) {
-            const std::string where =
-                "reuse (" + scene + " " + split + " " + model + " seed " + std::to_string(seed) + ")";
-            ++reused_count;
-            record(reused_run(*row, seed, where, groups[scene][split]), ", reused");
-            continue;
-          }
           auto run_config = runtime::Config::load(scene_files.at(scene));
           run_config.set_override("data.name=" + scene);
           run_config.set_override("data.fallback_synthetic=false");  // a table row must be the scene it names
@@ -230,6 +210,43 @@ ReproduceResult reproduce(const runtime::Config& config, const fs::path& config_
           run_config.set_override("train.seed=" + std::to_string(seed));
           run_config.set_override("data.split_seed=" + std::to_string(seed));
           run_config.set_override("train.progress=false");
+          const std::string fingerprint = runtime::config_fingerprint(run_config.to_yaml());
+          auto record = [&](const RunResult& run, const char* how) {
+            runs[scene][split][model].push_back(run);
+            scene_seconds[scene] += run.seconds;
+            ++done;
+            const auto& info = groups[scene][split];
+            check_input(run.per_class.size() == info.class_names.size(), "reproduce",
+                        scene + " " + split + " " + model + " seed " + std::to_string(seed) + ": " +
+                            std::to_string(run.per_class.size()) + " per-class accuracies for " +
+                            std::to_string(info.class_names.size()) + " classes");
+            std::string per_class;
+            for (size_t c = 0; c < run.per_class.size(); ++c)
+              per_class += (c ? ";" : "") + info.class_names[c] + "=" + report::csv_number(run.per_class[c]);
+            csv << scene << ',' << split << ',' << model << ',' << seed << ',' << report::csv_number(run.oa) << ','
+                << report::csv_number(run.aa) << ',' << report::csv_number(run.kappa) << ','
+                << report::csv_number(run.val_oa) << ',' << run.best_step << ',' << report::csv_number(run.seconds)
+                << ',' << report::csv_field(info.split_name) << ',' << report::csv_field(per_class) << ','
+                << fingerprint << '\n';
+            std::cerr << "[" << done << "/" << total << "] " << scene << " " << split << " " << model << " seed "
+                      << seed << ": test OA " << report::format_percent(run.oa, 2) << ", AA "
+                      << report::format_percent(run.aa, 2) << ", kappa " << report::format_percent(run.kappa, 2)
+                      << " (" << report::format_number(run.seconds, 3) << " s" << how << ")\n";
+            write_table();
+          };
+          const auto* row = reused.find({scene, split, model, std::to_string(seed)});
+          if (row && !runtime::same_config(*row, fingerprint)) {
+            std::cerr << scene << " " << split << " " << model << " seed " << seed
+                      << ": the reused results.csv trained it with another config; training it again\n";
+            row = nullptr;
+          }
+          if (row) {
+            const std::string where =
+                "reuse (" + scene + " " + split + " " + model + " seed " + std::to_string(seed) + ")";
+            ++reused_count;
+            record(reused_run(*row, seed, where, groups[scene][split]), ", reused");
+            continue;
+          }
           auto built = build_task(run_config, data_root);
           const auto options = runtime::train_options_from_config(run_config.at("train"));
           run_config.check_all_keys_used();

@@ -87,9 +87,16 @@ for model in gcn geomoe; do
   diff <(grep "^synthetic,$model,[01]," "$first_csv") <(grep "^synthetic,$model,[01]," "$second_csv") >/dev/null \
     || fail "reused rows of $model differ from the first results.csv"
 done
+# A run whose config changed since (here the model's width) is trained again, not reused.
+"$BIN" reproduce --data-root "$WORK/nodata" --out "$WORK/runs3" seeds=1 'datasets={synthetic: cora.yaml}' \
+  'models={geomoe: [model.name=geomoe, model.hidden=8]}' "overrides=[train.epochs=3, curvature.cache_dir=$WORK/cache]" \
+  "reuse=[$first_csv]" >"$WORK/reuse3.log" 2>&1 || fail "reproduce with a changed config failed"
+grep -q "geomoe seed 0: the reused results.csv trained it with another config; training it again" "$WORK/reuse3.log" \
+  || fail "a changed config was reused: $(cat "$WORK/reuse3.log")"
+grep -q "1 of 1 runs (0 reused" "$(ls "$WORK"/runs3/reproduce/geomoe/table/*/table.md)" || fail "changed config counted as reused"
 printf 'dataset,model,seed\nsynthetic,gcn\n' >"$WORK/broken.csv"
 expect_error "broken.csv:2: 2 fields, but the header has 3" reproduce --data-root "$WORK/nodata" \
-  --out "$WORK/runs3" seeds=1 'datasets={synthetic: cora.yaml}' "reuse=[$WORK/broken.csv]"
+  --out "$WORK/runs4" seeds=1 'datasets={synthetic: cora.yaml}' "reuse=[$WORK/broken.csv]"
 
 # Real Cora: GCN with the paper's setup reaches Kipf & Welling's range on one seed.
 if [[ -f "${MOEZOO_DATA:-/nonexistent}/graph/planetoid/cora.npz" ]]; then

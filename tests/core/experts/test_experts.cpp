@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -133,12 +134,20 @@ TEST(ParallelTasks, RunEveryTaskOnceOnTheIntraOpThreads) {
   std::vector<int> runs(n, 0);
   std::set<std::thread::id> threads;
   std::mutex mutex;
+  std::atomic<int> started{0};
   run_parallel_tasks(n, [&](int64_t i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // long enough for both threads to claim tasks
-    const std::lock_guard<std::mutex> lock(mutex);
-    ++runs[i];
-    threads.insert(std::this_thread::get_id());
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      ++runs[i];
+      threads.insert(std::this_thread::get_id());
+    }
     EXPECT_FALSE(at::GradMode::is_enabled());
+    // Task 0 waits (up to 5 s, for a loaded machine) until another task has started,
+    // which on two threads can only happen on the other thread.
+    ++started;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (i == 0 && started < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   });
   EXPECT_EQ(runs, std::vector<int>(n, 1));
   EXPECT_EQ(threads.size(), parallel_tasks_run_in_parallel() ? 2u : 1u);
@@ -146,10 +155,14 @@ TEST(ParallelTasks, RunEveryTaskOnceOnTheIntraOpThreads) {
 
 TEST(ParallelTasks, RethrowTheErrorOfAFailingTask) {
   const ThreadCount two(2);
-  EXPECT_THROW(run_parallel_tasks(8, [](int64_t i) {
-                 if (i == 5) throw moezoo::Error("task 5 failed");
-               }),
-               moezoo::Error);
+  try {
+    run_parallel_tasks(8, [](int64_t i) {
+      if (i == 5) throw moezoo::Error("task 5 failed");
+    });
+    ADD_FAILURE() << "no error";
+  } catch (const moezoo::Error& e) {
+    EXPECT_STREQ(e.what(), "task 5 failed");
+  }
 }
 
 // Tiles are fixed by the shapes, never by the thread count, so one thread and two
@@ -160,10 +173,11 @@ TEST(GroupedMm, TiledGivesTheSameBitsOnOneAndTwoThreads) {
     for (auto& c : counts) c *= 2;  // 600 rows: more than two row tiles for one expert
     const auto offsets = offsets_from_counts(counts);
     const auto E = static_cast<int64_t>(counts.size());
-    const at::Tensor x = torch::randn({offsets.back(), 96}).requires_grad_(true);
-    const at::Tensor w = torch::randn({E, 96, 300}).requires_grad_(true);
-    const at::Tensor b = torch::randn({E, 300}).requires_grad_(true);
-    const at::Tensor g = torch::randn({offsets.back(), 300});
+    // K = 300 > 256: the few-expert layout splits dw along K.
+    const at::Tensor x = torch::randn({offsets.back(), 300}).requires_grad_(true);
+    const at::Tensor w = torch::randn({E, 300, 96}).requires_grad_(true);
+    const at::Tensor b = torch::randn({E, 96}).requires_grad_(true);
+    const at::Tensor g = torch::randn({offsets.back(), 96});
     auto run = [&](int threads) {
       const ThreadCount count(threads);
       const at::Tensor y = grouped_mm(x, w, b, offsets, GroupedMmBackend::kTiled);
@@ -185,6 +199,7 @@ TEST(GroupedMm, RejectsInconsistentOffsetsAndShapes) {
   EXPECT_THROW(grouped_mm(x, torch::randn({2, 5, 3}), {}, {0, 2, 5}), moezoo::Error);
   EXPECT_THROW(grouped_mm(x, w, torch::randn({2, 4}), {0, 2, 5}), moezoo::Error);
   EXPECT_THROW(parse_grouped_mm_backend("cutlass", "model.moe.grouped_mm"), moezoo::Error);
+  EXPECT_THROW(grouped_mm(torch::randn({5, 0}), torch::randn({2, 0, 3}), {}, {0, 2, 5}), moezoo::Error);
 }
 
 at::Tensor naive_expert(ExpertBankImpl& bank, int64_t e, const at::Tensor& x) {

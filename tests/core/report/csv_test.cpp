@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "core/util/error.h"
 
 namespace moezoo::report {
@@ -43,9 +46,27 @@ std::string error_of(const std::string& text) {
   return "";
 }
 
+TEST(Csv, ByteOrderMarkAndLineBreaksInsideQuotes) {
+  const CsvTable t = parse_csv("\xEF\xBB\xBFkey,text\r\n1,\"a\r\nb\"\r\n2,c\r\n", "bom.csv");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"key", "text"}));
+  EXPECT_EQ(t.rows, (Rows{{"1", "a\r\nb"}, {"2", "c"}}));
+  EXPECT_EQ(t.lines, (std::vector<int64_t>{2, 4}));
+}
+
+TEST(Csv, NumbersReadBackExactly) {
+  for (double v : {0.1 + 0.2, 1.0 / 3.0, 94.42, 1e-300, -0.0, 123456789.125}) {
+    const std::string text = csv_number(v);
+    EXPECT_EQ(std::strtod(text.c_str(), nullptr), v) << text;
+  }
+  EXPECT_EQ(csv_number(0.5), "0.5");
+  EXPECT_EQ(csv_number(std::nan("")), "nan");
+}
+
 TEST(Csv, MalformedTextNamesTheFileAndLine) {
   EXPECT_EQ(error_of("a,b\n1,2\n3\n"), "bad.csv:3: 1 fields, but the header has 2");
   EXPECT_EQ(error_of("a,b\n1,\"open\n"), "bad.csv:2: a quoted field is not closed");
+  EXPECT_EQ(error_of("a,b\n1,x\"y\n"), "bad.csv:2: a quote inside an unquoted field (quote the whole field)");
+  EXPECT_EQ(error_of("a,b\n\"1\"2,3\n"), "bad.csv:2: text after a closing quote");
   EXPECT_EQ(error_of(""), "bad.csv: no header row (empty file)");
   EXPECT_THROW(read_csv("/nonexistent/results.csv"), moezoo::Error);
 }

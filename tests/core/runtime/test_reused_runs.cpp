@@ -28,7 +28,7 @@ TEST(ReusedRuns, FindsRunsByKeyAndTheLastFileWins) {
                             "model,dataset,seed,test_acc,note\n"  // columns in another order
                             "gcn,cora,1,0.82,again\n"
                             "mlp,cora,0,nan,\n");
-  const ReusedRuns runs({first, second}, {"dataset", "model", "seed"});
+  const ReusedRuns runs({first, second}, {"dataset", "model", "seed"}, {"test_acc"});
   EXPECT_EQ(runs.size(), 3u);
   const auto* a = runs.find({"cora", "gcn", "0"});
   ASSERT_NE(a, nullptr);
@@ -42,20 +42,32 @@ TEST(ReusedRuns, FindsRunsByKeyAndTheLastFileWins) {
   EXPECT_EQ(ReusedRuns().find({"cora", "gcn", "0"}), nullptr);
 }
 
+TEST(ReusedRuns, ConfigFingerprintsTellRunsApart) {
+  const std::string a = config_fingerprint("model:\n  hidden: 64\n"), b = config_fingerprint("model:\n  hidden: 16\n");
+  EXPECT_EQ(a.size(), 16u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, config_fingerprint("model:\n  hidden: 64\n"));
+  EXPECT_TRUE(same_config({{"config", a}}, a));
+  EXPECT_FALSE(same_config({{"config", b}}, a));
+  EXPECT_TRUE(same_config({{"seed", "0"}}, a));  // a file from before the column: taken on trust
+}
+
 TEST(ReusedRuns, BadFilesAndValuesAreNamed) {
   const auto dir = testing::temp_dir("reused");
   const auto no_seed = write(dir / "no_seed.csv", "dataset,model\ncora,gcn\n");
   EXPECT_TRUE(testing::throws_error_with(
       [&] {
-        ReusedRuns({no_seed}, {"dataset", "model", "seed"});
+        ReusedRuns({no_seed}, {"dataset", "model", "seed"}, {});
       },
       {"no_seed.csv: no column 'seed'"}));
-  EXPECT_TRUE(testing::throws_error_with([&] { ReusedRuns({dir / "missing.csv"}, {"seed"}); },
+  EXPECT_TRUE(testing::throws_error_with([&] { ReusedRuns({dir / "missing.csv"}, {"seed"}, {}); },
                                          {"missing.csv: cannot be read"}));
-  const auto text = write(dir / "text.csv", "seed,test_acc\n0,high\n");
-  const ReusedRuns runs({text}, {"seed"});
-  EXPECT_TRUE(testing::throws_error_with([&] { reused_number(*runs.find({"0"}), "test_acc", "reuse (seed 0)"); },
-                                         {"reuse (seed 0), column 'test_acc': 'high' is not a number"}));
+  const auto text = write(dir / "text.csv", "seed,test_acc\n0,0.5\n1,high\n");
+  EXPECT_TRUE(testing::throws_error_with([&] { ReusedRuns({text}, {"seed"}, {"test_acc"}); },
+                                         {"text.csv:3, column 'test_acc': 'high' is not a number"}));
+  const ReusedRuns runs({text}, {"seed"}, {});
+  EXPECT_TRUE(testing::throws_error_with([&] { reused_number(*runs.find({"1"}), "test_acc", "reuse (seed 1)"); },
+                                         {"reuse (seed 1), column 'test_acc': 'high' is not a number"}));
   EXPECT_TRUE(testing::throws_error_with([&] { reused_number(*runs.find({"0"}), "val_acc", "reuse (seed 0)"); },
                                          {"reuse (seed 0): no column 'val_acc'"}));
 }
