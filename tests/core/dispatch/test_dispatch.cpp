@@ -146,13 +146,16 @@ TEST(CpuDispatcher, BitwiseReproducibleAndIndependentOfThreadCount) {
     auto g = torch::autograd::grad({out}, {x, r.combine_weights}, {up});
     return std::vector<at::Tensor>{out.detach(), g[0], g[1]};
   };
-  const int threads = at::get_num_threads();
-  at::set_num_threads(2);
-  const auto first = run();
-  const auto second = run();
-  at::set_num_threads(1);
-  const auto single = run();
-  at::set_num_threads(threads);
+  std::vector<at::Tensor> first, second, single;
+  {
+    const testing::ThreadCount two(2);
+    first = run();
+    second = run();
+  }
+  {
+    const testing::ThreadCount one(1);
+    single = run();
+  }
   for (size_t i = 0; i < first.size(); ++i) {
     EXPECT_TRUE(bitwise_equal(first[i], second[i])) << i;
     EXPECT_TRUE(bitwise_equal(first[i], single[i])) << i;

@@ -25,6 +25,7 @@ namespace {
 
 using testing::bitwise_equal;
 using testing::expect_same_function;
+using testing::ThreadCount;
 using testing::tolerance;
 
 std::vector<int64_t> offsets_from_counts(const std::vector<int64_t>& counts) {
@@ -98,13 +99,6 @@ TEST(GroupedMm, EveryBackendIsBitwiseReproducible) {
 // With two threads (the suite runs on one) the tiled backend runs its tiles in
 // parallel where LibTorch's OpenMP is compiled in; the pool's threads must not
 // record autograd history.
-/// Sets LibTorch's intra-op thread count for one scope.
-struct ThreadCount {
-  explicit ThreadCount(int n) : saved(at::get_num_threads()) { at::set_num_threads(n); }
-  ~ThreadCount() { at::set_num_threads(saved); }
-  int saved;
-};
-
 /// Row counts for the tiled backend's two backward layouts: few experts (dw split along
 /// K into 256-row blocks) and many (one dw tile per expert).
 std::vector<std::vector<int64_t>> tiled_layouts() {

@@ -25,6 +25,15 @@ inline const bool kSingleThreadEnvironment = [] {
   return true;
 }();
 
+/// Sets LibTorch's intra-op thread count for one scope (tests about thread counts).
+struct ThreadCount {
+  explicit ThreadCount(int n) : saved(at::get_num_threads()) { at::set_num_threads(n); }
+  ~ThreadCount() { at::set_num_threads(saved); }
+  ThreadCount(const ThreadCount&) = delete;
+  ThreadCount& operator=(const ThreadCount&) = delete;
+  int saved;
+};
+
 /// max |a - b| / max |b| (max |a - b| when b is all zeros; 0 for empty tensors).
 inline double rel_error(const at::Tensor& a, const at::Tensor& b) {
   if (b.numel() == 0) return 0.0;

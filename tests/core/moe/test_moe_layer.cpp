@@ -197,8 +197,7 @@ INSTANTIATE_TEST_SUITE_P(Variants, MoELayerVsNaive,
                          });
 
 TEST(MoELayer, MatchesNaiveOnTwoThreads) {
-  const int threads = at::get_num_threads();
-  at::set_num_threads(2);
+  const testing::ThreadCount two(2);
   LayerCase c;
   c.shared = 1;
   torch::manual_seed(13);
@@ -209,7 +208,6 @@ TEST(MoELayer, MatchesNaiveOnTwoThreads) {
   for (const auto& p : layer->parameters()) leaves.push_back(p);
   expect_same_function([&] { return layer->forward(x, nullptr); }, [&] { return testing::naive_moe_layer(*layer, x); },
                        leaves, {}, 1e-5);
-  at::set_num_threads(threads);
 }
 
 TEST(MoELayer, BitwiseReproducibleWithOneSeed) {
