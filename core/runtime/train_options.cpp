@@ -25,6 +25,7 @@ TrainOptions train_options_from_config(const Config& c) {
       .optimizer(c.get<std::string>("optimizer", d.optimizer()))
       .lr(c.get<double>("lr", d.lr()))
       .weight_decay(c.get<double>("weight_decay", d.weight_decay()))
+      .weight_decay_params(c.get<std::vector<std::string>>("weight_decay_params", d.weight_decay_params()))
       .beta1(c.get<double>("beta1", d.beta1()))
       .beta2(c.get<double>("beta2", d.beta2()))
       .eps(c.get<double>("eps", d.eps()))

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace moezoo::runtime {
 
@@ -22,6 +23,9 @@ struct TrainOptions {
   TORCH_ARG(std::string, optimizer) = "adamw";
   TORCH_ARG(double, lr) = 1e-3;
   TORCH_ARG(double, weight_decay) = 0.0;
+  /// Parameter-name prefixes weight_decay applies to; empty: every parameter
+  /// (core/runtime/optimizer_factory.h).
+  TORCH_ARG(std::vector<std::string>, weight_decay_params) = {};
   TORCH_ARG(double, beta1) = 0.9;
   TORCH_ARG(double, beta2) = 0.999;
   TORCH_ARG(double, eps) = 1e-8;

@@ -12,6 +12,7 @@
 #include "core/runtime/checkpoint.h"
 #include "core/runtime/lr_schedule.h"
 #include "core/runtime/metrics_table.h"
+#include "core/runtime/optimizer_factory.h"
 #include "core/runtime/progress.h"
 #include "core/runtime/reproducibility.h"
 #include "core/runtime/routing_monitor.h"
@@ -42,21 +43,6 @@ class SigintScope {
  private:
   void (*previous_)(int);
 };
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, std::vector<at::Tensor> params) {
-  if (o.optimizer() == "sgd")
-    return std::make_unique<torch::optim::SGD>(
-        params, torch::optim::SGDOptions(o.lr()).momentum(o.momentum()).nesterov(o.nesterov()).weight_decay(o.weight_decay()));
-  if (o.optimizer() == "adam")  // weight_decay as an L2 term in the gradient (Kipf & Welling's setup)
-    return std::make_unique<torch::optim::Adam>(
-        params, torch::optim::AdamOptions(o.lr()).betas({o.beta1(), o.beta2()}).eps(o.eps()).weight_decay(o.weight_decay()));
-  return std::make_unique<torch::optim::AdamW>(
-      params, torch::optim::AdamWOptions(o.lr()).betas({o.beta1(), o.beta2()}).eps(o.eps()).weight_decay(o.weight_decay()));
-}
-
-void set_lr(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-}
 
 /// Means of logged values over the steps of one log window.
 class WindowMeans {
@@ -115,7 +101,7 @@ TrainResult Trainer::fit(TrainTask& task, const std::optional<fs::path>& resume,
   module.train();
   RoutingMonitor routing(module);
   const auto params = module.parameters();
-  auto optimizer = make_optimizer(o, params);
+  auto optimizer = make_optimizer(o, module);
   std::unique_ptr<WeightEma> ema = o.ema_decay() > 0 ? std::make_unique<WeightEma>(module, o.ema_decay()) : nullptr;
   const CheckpointParts parts{&module, optimizer.get(), ema.get()};
 
