@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/experts/parallel_tasks.h"
+#include "core/experts/small_gemm.h"
 #include "core/util/error.h"
 #if MOEZOO_WITH_CUDA
 #include "core/kernels/grouped_mm_cuda.h"
@@ -63,25 +64,39 @@ std::vector<Tile> make_tiles(const std::vector<int64_t>& offsets, int64_t tile, 
   return tiles;
 }
 
+/// How GroupedMmFunction runs its per-expert matmuls.
+enum class Schedule : int64_t {
+  kPerExpert = 0,   // one multi-threaded BLAS call per expert
+  kBlasTiles = 1,   // fixed tiles in parallel, single-threaded BLAS in each
+  kSmallGemm = 2,   // fixed tiles in parallel, core/experts/small_gemm.h in each (fp32, AVX2)
+};
+
 struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
   // bias is optional<Tensor> because autograd::Function records an undefined
   // Tensor argument as a variable and then fails on it.
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& w_in,
-                            const std::optional<at::Tensor>& bias_opt, std::vector<int64_t> offsets, bool tiled) {
-    const at::Tensor bias = bias_opt.has_value() ? *bias_opt : at::Tensor();
+                            const std::optional<at::Tensor>& bias_opt, std::vector<int64_t> offsets,
+                            int64_t schedule_id) {
+    const auto schedule = static_cast<Schedule>(schedule_id);
+    const at::Tensor bias = bias_opt.has_value() ? bias_opt->contiguous() : at::Tensor();
     ctx->save_for_backward({x_in, w_in});  // inputs only: C++ Functions may not save intermediates
     const at::Tensor x = x_in.contiguous(), w = w_in.contiguous();
     ctx->saved_data["offsets"] = offsets;
-    ctx->saved_data["tiled"] = tiled;
+    ctx->saved_data["schedule"] = schedule_id;
     ctx->saved_data["bias"] = bias.defined();
-    const int64_t E = w.size(0), N = w.size(2);
+    const int64_t E = w.size(0), K = w.size(1), N = w.size(2);
     at::Tensor out = at::empty({x.size(0), N}, x.options());
     auto rows = [&](int64_t e, int64_t begin, int64_t size) {
+      if (schedule == Schedule::kSmallGemm) {
+        small_gemm_nn(size, N, K, x.data_ptr<float>() + begin * K, K, w[e].data_ptr<float>(), N,
+                      bias.defined() ? bias[e].data_ptr<float>() : nullptr, out.data_ptr<float>() + begin * N, N);
+        return;
+      }
       at::Tensor o = out.narrow(0, begin, size);
       if (bias.defined()) at::addmm_out(o, bias[e], x.narrow(0, begin, size), w[e]);
       else at::mm_out(o, x.narrow(0, begin, size), w[e]);
     };
-    if (tiled) {
+    if (schedule != Schedule::kPerExpert) {
       const auto tiles = make_tiles(offsets, kRowTile, 0);
       run_parallel_tasks(static_cast<int64_t>(tiles.size()), [&](int64_t i) { rows(tiles[i].expert, tiles[i].begin, tiles[i].size); });
     } else {
@@ -98,7 +113,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor x = saved[0].contiguous(), w = saved[1].contiguous();
     const std::vector<int64_t> offsets = ctx->saved_data["offsets"].toIntVector();
-    const bool tiled = ctx->saved_data["tiled"].toBool();
+    const auto schedule = static_cast<Schedule>(ctx->saved_data["schedule"].toInt());
     const bool has_bias = ctx->saved_data["bias"].toBool();
     const at::Tensor g = grads[0].contiguous();
     const int64_t E = w.size(0), K = w.size(1), N = w.size(2);
@@ -111,13 +126,21 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     if (need_b) db = at::empty({E, N}, g.options());
     auto count = [&](int64_t e) { return offsets[e + 1] - offsets[e]; };
     auto dx_rows = [&](int64_t e, int64_t begin, int64_t size) {
+      if (schedule == Schedule::kSmallGemm) {
+        small_gemm_nt(size, K, N, g.data_ptr<float>() + begin * N, N, w[e].data_ptr<float>(), N,
+                      dx.data_ptr<float>() + begin * K, K);
+        return;
+      }
       at::Tensor out = dx.narrow(0, begin, size);
       at::mm_out(out, g.narrow(0, begin, size), w[e].t());
     };
     // dw[e][k0:k0+kn] = x_e[:, k0:k0+kn]^T @ g_e; the bias gradient rides on the first block.
     auto dw_rows = [&](int64_t e, int64_t k0, int64_t kn) {
       const at::Tensor ge = g.narrow(0, offsets[e], count(e));
-      if (need_w) {
+      if (need_w && schedule == Schedule::kSmallGemm) {
+        small_gemm_tn(kn, N, count(e), x.data_ptr<float>() + offsets[e] * K + k0, K,
+                      g.data_ptr<float>() + offsets[e] * N, N, dw[e].data_ptr<float>() + k0 * N, N);
+      } else if (need_w) {
         at::Tensor out = dw[e].narrow(0, k0, kn);
         at::mm_out(out, x.narrow(0, offsets[e], count(e)).narrow(1, k0, kn).t(), ge);
       }
@@ -126,7 +149,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
         at::sum_out(out, ge, 0);
       }
     };
-    if (tiled) {
+    if (schedule != Schedule::kPerExpert) {
       std::vector<Tile> tiles;
       if (need_x) tiles = make_tiles(offsets, kRowTile, 0);
       const size_t n_dx = tiles.size();
@@ -196,9 +219,10 @@ GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::st
   if (name == "auto") return GroupedMmBackend::kAuto;
   if (name == "loop") return GroupedMmBackend::kLoop;
   if (name == "tiled") return GroupedMmBackend::kTiled;
+  if (name == "tiled_blas") return GroupedMmBackend::kTiledBlas;
   if (name == "aten") return GroupedMmBackend::kAten;
   if (name == "reference") return GroupedMmBackend::kReference;
-  throw Error(key + ": unknown grouped matmul backend '" + name + "' (expected auto, loop, tiled, aten or reference)");
+  throw Error(key + ": unknown grouped matmul backend '" + name + "' (expected auto, loop, tiled, tiled_blas, aten or reference)");
 }
 
 GroupedMmBackend default_grouped_mm_backend(c10::Device device) {
@@ -212,6 +236,7 @@ std::string to_string(GroupedMmBackend backend) {
     case GroupedMmBackend::kAuto: return "auto";
     case GroupedMmBackend::kLoop: return "loop";
     case GroupedMmBackend::kTiled: return "tiled";
+    case GroupedMmBackend::kTiledBlas: return "tiled_blas";
     case GroupedMmBackend::kAten: return "aten";
     case GroupedMmBackend::kReference: return "reference";
   }
@@ -237,9 +262,15 @@ at::Tensor grouped_mm(const at::Tensor& x, const at::Tensor& w, const at::Tensor
     case GroupedMmBackend::kReference: return grouped_mm_reference(x, w, bias, offsets);
     case GroupedMmBackend::kAten: return grouped_mm_aten(x, w, bias, offsets);
     case GroupedMmBackend::kTiled:
-      if (x.device().is_cpu()) return GroupedMmFunction::apply(x, w, optional_bias, offsets, true);
+    case GroupedMmBackend::kTiledBlas:
+      if (x.device().is_cpu()) {
+        const bool small = backend == GroupedMmBackend::kTiled && x.scalar_type() == at::kFloat && small_gemm_available();
+        const Schedule schedule = small ? Schedule::kSmallGemm : Schedule::kBlasTiles;
+        return GroupedMmFunction::apply(x, w, optional_bias, offsets, static_cast<int64_t>(schedule));
+      }
       [[fallthrough]];
-    default: return GroupedMmFunction::apply(x, w, optional_bias, offsets, false);
+    default:
+      return GroupedMmFunction::apply(x, w, optional_bias, offsets, static_cast<int64_t>(Schedule::kPerExpert));
   }
 }
 

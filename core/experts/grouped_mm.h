@@ -11,9 +11,12 @@
 ///               concatenation; BLAS parallelises each matmul.
 /// - kTiled:     the same, but the per-expert matmuls are cut into fixed tiles
 ///               (row blocks forward, row blocks for dx, column blocks for dw)
-///               that run in parallel with single-threaded BLAS: fewer, larger
+///               that run in parallel, each single-threaded: fewer, larger
 ///               parallel regions when experts get few rows. Tiles do not depend
-///               on the thread count, so neither do the results.
+///               on the thread count, so neither do the results. In each tile,
+///               float32 on an AVX2 CPU: core/experts/small_gemm.h (reads the
+///               weights where they lie, once per tile); otherwise BLAS.
+/// - kTiledBlas: kTiled with BLAS in every tile (the comparison for small_gemm).
 /// - kAten:      at::_grouped_mm (float32 / bfloat16 only; others fall back to
 ///               kLoop), with its own autograd formula.
 /// - kReference: plain per-expert at::mm + at::cat under ordinary autograd.
@@ -30,9 +33,9 @@
 
 namespace moezoo::core {
 
-enum class GroupedMmBackend { kAuto, kLoop, kTiled, kAten, kReference };
+enum class GroupedMmBackend { kAuto, kLoop, kTiled, kTiledBlas, kAten, kReference };
 
-/// "auto" | "loop" | "tiled" | "aten" | "reference"; throws moezoo::Error naming `key` otherwise.
+/// "auto" | "loop" | "tiled" | "tiled_blas" | "aten" | "reference"; throws moezoo::Error naming `key` otherwise.
 GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::string& key = "grouped_mm");
 std::string to_string(GroupedMmBackend backend);
 /// What kAuto means on `device`: kTiled on the CPU when run_parallel_tasks really runs

@@ -299,7 +299,7 @@ int main(int argc, char** argv) try {
       layer_candidate("moezoo MoELayer (auto: " + to_string(auto_gmm) + ")", GroupedMmBackend::kAuto,
                       DispatchBackend::kAuto);
       if (args.variants) {
-        for (auto gmm : {GroupedMmBackend::kLoop, GroupedMmBackend::kTiled, GroupedMmBackend::kAten,
+        for (auto gmm : {GroupedMmBackend::kLoop, GroupedMmBackend::kTiled, GroupedMmBackend::kTiledBlas, GroupedMmBackend::kAten,
                          GroupedMmBackend::kReference})
           if (gmm != auto_gmm)
             layer_candidate("moezoo grouped_mm=" + to_string(gmm), gmm, DispatchBackend::kAuto);

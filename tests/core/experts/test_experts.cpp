@@ -73,7 +73,7 @@ TEST_P(GroupedMmVsRows, ForwardAndGradientsMatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GroupedMmVsRows,
-                         ::testing::Combine(::testing::Values("auto", "loop", "tiled", "aten", "reference"),
+                         ::testing::Combine(::testing::Values("auto", "loop", "tiled", "tiled_blas", "aten", "reference"),
                                             ::testing::Values(at::kFloat, at::kDouble), ::testing::Bool()));
 
 // Bitwise reproducibility at a fixed thread count (BLAS may split small
@@ -85,7 +85,7 @@ TEST(GroupedMm, EveryBackendIsBitwiseReproducible) {
   const at::Tensor w = torch::randn({4, 200, 48}).requires_grad_(true);
   const at::Tensor b = torch::randn({4, 48}).requires_grad_(true);
   const at::Tensor up = torch::randn({offsets.back(), 48});
-  for (const char* name : {"loop", "tiled", "aten", "reference"}) {
+  for (const char* name : {"loop", "tiled", "tiled_blas", "aten", "reference"}) {
     auto run = [&] {
       const at::Tensor out = grouped_mm(x, w, b, offsets, parse_grouped_mm_backend(name));
       auto g = torch::autograd::grad({out}, {x, w, b}, {up});
