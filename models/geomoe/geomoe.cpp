@@ -45,6 +45,7 @@ GeoMoE::GeoMoE(GeoMoEOptions options)
                                                     .kappa(o.kappas()[e])
                                                     .learn_kappa(o.learn_kappa())
                                                     .propagation_steps(o.propagation_steps())
+                                                    .propagate_hidden(o.propagate_hidden())
                                                     .teleport(o.teleport())
                                                     .ego_skip(o.ego_skip()))));
   gate_ = register_module("gate", core::make_router(core::RouterOptions("prior", o.in_features(), experts)

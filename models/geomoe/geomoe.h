@@ -64,6 +64,8 @@ struct GeoMoEOptions {
   /// Personalized-PageRank steps and teleport of each expert's last layer (KappaGCNOptions).
   TORCH_ARG(int64_t, propagation_steps) = 1;
   TORCH_ARG(double, teleport) = 0.1;
+  /// Whether expert layers before the last aggregate too (KappaGCNOptions::propagate_hidden).
+  TORCH_ARG(bool, propagate_hidden) = true;
   /// Ego/neighbour separation in every expert layer (KappaGCNOptions::ego_skip).
   TORCH_ARG(bool, ego_skip) = false;
   /// Experts mixed per node: 0 = all of them.

@@ -53,9 +53,10 @@ at::Tensor KappaGCNImpl::forward(const at::Tensor& x, const at::Tensor& adj) {
     const at::Tensor m = sg::project(sg::mobius_add(wh, bias.expand_as(wh), kappa_), kappa_);
     const bool last = l + 1 == weights.size();
     const at::Tensor tangent = sg::logmap0(m, kappa_);
-    t = last && options_.propagation_steps() > 1
-            ? ppr_propagate(adj, tangent, options_.propagation_steps(), options_.teleport())
-            : adj.mm(tangent);
+    if (last && options_.propagation_steps() > 1)
+      t = ppr_propagate(adj, tangent, options_.propagation_steps(), options_.teleport());
+    else
+      t = last || options_.propagate_hidden() ? adj.mm(tangent) : tangent;
     if (options_.ego_skip()) t = t + in.matmul(ego_weights[l].t());
     if (!last) t = torch::relu(t);
   }

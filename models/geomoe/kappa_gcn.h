@@ -58,6 +58,10 @@ struct KappaGCNOptions {
   TORCH_ARG(int64_t, propagation_steps) = 1;
   /// alpha of the personalized-PageRank propagation (used when propagation_steps > 1).
   TORCH_ARG(double, teleport) = 0.1;
+  /// false: the layers before the last map each node alone (no A_hat), so that all the
+  /// propagation is the last layer's: APPNP's predict-then-propagate (an MLP, then
+  /// PPR). true: every layer aggregates, as GCN does.
+  TORCH_ARG(bool, propagate_hidden) = true;
   /// A separate weight for the node's own features in every layer (see above).
   TORCH_ARG(bool, ego_skip) = false;
 };

@@ -45,6 +45,7 @@ std::shared_ptr<NodeClassifier> make_hgcn(const runtime::Config& c, int64_t in, 
                                                   .kappa(c.get<double>("kappa", -1.0))
                                                   .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
                                                   .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
+                                                  .propagate_hidden(c.get<bool>("propagate_hidden", d.propagate_hidden()))
                                                   .teleport(c.get<double>("teleport", d.teleport()))
                                                   .ego_skip(c.get<bool>("ego_skip", d.ego_skip())));
 }
@@ -59,6 +60,7 @@ std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in
       .kappas(c.get<std::vector<double>>("kappas", d.kappas()))
       .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
       .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))
+      .propagate_hidden(c.get<bool>("propagate_hidden", d.propagate_hidden()))
       .teleport(c.get<double>("teleport", d.teleport()))
       .ego_skip(c.get<bool>("ego_skip", d.ego_skip()))
       .top_k(c.get<int64_t>("top_k", d.top_k()))

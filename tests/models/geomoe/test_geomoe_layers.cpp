@@ -73,6 +73,21 @@ TEST(KappaGCN, PropagationStepsAtKappaZeroAreAppnp) {
   EXPECT_TRUE(torch::allclose(net->forward(x, adj), z, 1e-5, 1e-6));
 }
 
+// propagate_hidden = false: an MLP, then the last layer's PPR (APPNP exactly).
+TEST(KappaGCN, UnpropagatedHiddenLayersAtKappaZeroArePredictThenPropagate) {
+  torch::manual_seed(7);
+  KappaGCN net(KappaGCNOptions(5, 3).hidden(4).layers(2).dropout(0.0).kappa(0.0).propagation_steps(10).teleport(0.1)
+                   .propagate_hidden(false));
+  const at::Tensor x = torch::randn({6, 5});
+  const at::Tensor adj = normalized_adjacency(small_edges(), 6);
+  const at::Tensor a = adj.to_dense();
+  const at::Tensor h = torch::relu(x.mm(net->weights[0].t()) + net->biases[0]);
+  const at::Tensor h0 = h.mm(net->weights[1].t()) + net->biases[1];
+  at::Tensor z = h0;
+  for (int s = 0; s < 10; ++s) z = 0.9 * a.mm(z) + 0.1 * h0;
+  EXPECT_TRUE(torch::allclose(net->forward(x, adj), z, 1e-5, 1e-6));
+}
+
 TEST(KappaGCN, EgoSkipAtKappaZeroAddsTheNodesOwnFeatures) {
   torch::manual_seed(6);
   KappaGCN net(KappaGCNOptions(5, 3).hidden(4).layers(2).dropout(0.0).kappa(0.0).ego_skip(true));
