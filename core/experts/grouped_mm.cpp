@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "core/experts/parallel_tasks.h"
 #include "core/experts/small_gemm.h"
 #include "core/util/error.h"
@@ -88,8 +90,10 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     at::Tensor out = at::empty({x.size(0), N}, x.options());
     auto rows = [&](int64_t e, int64_t begin, int64_t size) {
       if (schedule == Schedule::kSmallGemm) {
-        small_gemm_nn(size, N, K, x.data_ptr<float>() + begin * K, K, w[e].data_ptr<float>(), N,
-                      bias.defined() ? bias[e].data_ptr<float>() : nullptr, out.data_ptr<float>() + begin * N, N);
+        // Raw offsets, not w[e]: a tensor view per tile costs microseconds that add up.
+        small_gemm_nn(size, N, K, x.data_ptr<float>() + begin * K, K, w.data_ptr<float>() + e * K * N, N,
+                      bias.defined() ? bias.data_ptr<float>() + e * N : nullptr, out.data_ptr<float>() + begin * N,
+                      N);
         return;
       }
       at::Tensor o = out.narrow(0, begin, size);
@@ -127,7 +131,7 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     auto count = [&](int64_t e) { return offsets[e + 1] - offsets[e]; };
     auto dx_rows = [&](int64_t e, int64_t begin, int64_t size) {
       if (schedule == Schedule::kSmallGemm) {
-        small_gemm_nt(size, K, N, g.data_ptr<float>() + begin * N, N, w[e].data_ptr<float>(), N,
+        small_gemm_nt(size, K, N, g.data_ptr<float>() + begin * N, N, w.data_ptr<float>() + e * K * N, N,
                       dx.data_ptr<float>() + begin * K, K);
         return;
       }
@@ -136,11 +140,21 @@ struct GroupedMmFunction : public torch::autograd::Function<GroupedMmFunction> {
     };
     // dw[e][k0:k0+kn] = x_e[:, k0:k0+kn]^T @ g_e; the bias gradient rides on the first block.
     auto dw_rows = [&](int64_t e, int64_t k0, int64_t kn) {
+      if (schedule == Schedule::kSmallGemm) {
+        const float* ge = g.data_ptr<float>() + offsets[e] * N;
+        if (need_w)
+          small_gemm_tn(kn, N, count(e), x.data_ptr<float>() + offsets[e] * K + k0, K, ge, N,
+                        dw.data_ptr<float>() + (e * K + k0) * N, N);
+        if (need_b && k0 == 0) {  // column sums of g_e, row by row (a fixed order)
+          float* sum = db.data_ptr<float>() + e * N;
+          std::fill(sum, sum + N, 0.0f);
+          for (int64_t r = 0; r < count(e); ++r)
+            for (int64_t n = 0; n < N; ++n) sum[n] += ge[r * N + n];
+        }
+        return;
+      }
       const at::Tensor ge = g.narrow(0, offsets[e], count(e));
-      if (need_w && schedule == Schedule::kSmallGemm) {
-        small_gemm_tn(kn, N, count(e), x.data_ptr<float>() + offsets[e] * K + k0, K,
-                      g.data_ptr<float>() + offsets[e] * N, N, dw[e].data_ptr<float>() + k0 * N, N);
-      } else if (need_w) {
+      if (need_w) {
         at::Tensor out = dw[e].narrow(0, k0, kn);
         at::mm_out(out, x.narrow(0, offsets[e], count(e)).narrow(1, k0, kn).t(), ge);
       }
