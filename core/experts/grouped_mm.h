@@ -40,8 +40,8 @@ GroupedMmBackend parse_grouped_mm_backend(const std::string& name, const std::st
 std::string to_string(GroupedMmBackend backend);
 /// What kAuto means on `device`: kTiled on the CPU when run_parallel_tasks really runs
 /// in parallel (a build with OpenMP), else kLoop. Measured with tools/bench at E=64,
-/// T=4096, 2 threads: tiled 0.73x of the dense FFN at k=1 and 0.84x at k=2, loop
-/// (multi-threaded BLAS on each ~64-row matmul) 0.60x and 0.68x. On CUDA devices (builds
+/// T=4096, 2 threads (README): tiled 0.79-0.84x of the dense FFN at k=1 and ~0.9x at
+/// k=2, loop (multi-threaded BLAS on each ~64-row matmul) 0.64x and 0.80x. On CUDA devices (builds
 /// with CUDA) grouped_mm's kAuto asks cuda_grouped_mm_backend instead
 /// (core/kernels/grouped_mm_cuda.h), which also looks at dtype, architecture and
 /// alignment: at::_grouped_mm (kAten) for aligned bfloat16 on Hopper, kLoop otherwise.
