@@ -2,20 +2,19 @@
 /// Single-threaded fp32 matmuls for the few-row slices of a grouped matmul (one tile
 /// of one expert), written for x86-64 AVX2 + FMA.
 ///
-/// Why: with many experts each expert gets few rows (E = 64, T = 4096, k = 1: ~64), and
-/// a BLAS library packs the whole [K, N] weight into its own layout for those few rows
-/// of work; MKL ran such matmuls at ~42 GFLOP/s on one core against ~75 for one large
-/// matmul (README, issue 3). These kernels read the weight where it lies, once per
-/// tile: each of the three products a grouped matmul needs (forward, dx, dw) is laid
-/// out so that the long operand is read along its rows.
+/// Why: with many experts each expert gets few rows (E = 64, T = 4096, k = 1: ~64),
+/// and MKL's matmuls on such slices ran slower than one large matmul (README, issue 3).
 ///
 ///   small_gemm_nn: C[M, N]  = A[M, K] B[K, N] (+ bias[N])   forward: x w + b
-///     register tile 6 x 16 (rows of A broadcast, a 16-wide strip of B's rows);
-///     strips outer, so a strip is read from memory once and reused from cache.
 ///   small_gemm_nt: C[M, K]  = A[M, N] B[K, N]^T              dx = g w^T
-///     register tile 4 x 3 of dot products along N (both operands read along rows).
 ///   small_gemm_tn: C[K, N]  = A[M, K]^T B[M, N]              dw = x^T g
-///     register tile 6 x 16, the sum over M in registers; C written once.
+///
+/// All three are one 6 x 16 register tile (AVX2 FMA) over packed operands: 6-row
+/// panels of the left operand and 16-column strips of the right one, packed per
+/// 256-deep block so that a strip stays in L1. The weight is packed one strip at a
+/// time into a small buffer (the next strip prefetched while the current one
+/// computes); for dx its rows are packed with 8 x 8
+/// register transposes. The implementation file explains why packing is needed at all.
 ///
 /// Row-major with leading dimensions (elements). Sums run in a fixed order (no
 /// threads, no dependence on the machine's thread count). Call them only where
