@@ -54,6 +54,7 @@ GeoMoE::GeoMoE(GeoMoEOptions options)
                                                         .beta_init(o.prior_weight())));
   if (o.linear_readout()) classifier_ = register_module("classifier", torch::nn::Linear(o.hidden(), o.classes()));
   dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout()));
+  input_dropout_ = register_module("input_dropout", torch::nn::Dropout(o.input_dropout()));
 }
 
 std::vector<std::string> GeoMoE::expert_names() const {
@@ -81,7 +82,7 @@ at::Tensor GeoMoE::forward(const GraphInputs& graph) {
 
   core::RouteContext context;
   context.prior = graph.node_curvature.to(graph.x.dtype());
-  const at::Tensor x = dropout_(graph.x);
+  const at::Tensor x = o.input_dropout() > 0 ? input_dropout_(graph.x) : graph.x;
   const core::Routing routing = gate_->route(graph.adj.mm(x), context);
   // [N, E] gate: the kept combine weights at their experts, zeros elsewhere.
   const at::Tensor weights = routing.combine_weights * routing.keep_mask.to(routing.combine_weights.dtype());

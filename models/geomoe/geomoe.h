@@ -26,6 +26,9 @@
 ///   (linear_readout), or none: experts then output class logits, which are mixed.
 /// - The input features are dropped out once per forward and shared by the gate and
 ///   every expert (one Bernoulli mask instead of E + 1: it dominated the CPU time).
+///   Its rate is model.input_dropout (default: model.dropout).
+/// - Not in the paper, offered by the pipeline for any graph model: GRAND's consistency
+///   regularisation (models/geomoe/consistency_regularization.h, train.consistency.*).
 /// - Routing statistics (the trainer's load heatmap) count each node at its dominant
 ///   expert: with a soft gate every node reaches every expert.
 
@@ -58,6 +61,9 @@ struct GeoMoEOptions {
   TORCH_ARG(bool, linear_readout) = true;
   TORCH_ARG(int64_t, layers) = 2;
   TORCH_ARG(double, dropout) = 0.5;
+  /// Dropout of the input features, shared by the gate and every expert (the registry
+  /// reads model.input_dropout and falls back to model.dropout).
+  TORCH_ARG(double, input_dropout) = 0.5;
   /// One expert per curvature.
   TORCH_ARG(std::vector<double>, kappas) = std::vector<double>{-1.0, 0.0, 1.0};
   TORCH_ARG(bool, learn_kappa) = false;
@@ -107,6 +113,7 @@ class GeoMoE : public NodeClassifier, public core::RoutedLayer {
   std::shared_ptr<core::Router> gate_;
   torch::nn::Linear classifier_{nullptr};  // null without linear_readout
   torch::nn::Dropout dropout_{nullptr};
+  torch::nn::Dropout input_dropout_{nullptr};
   core::RoutingStats stats_;
   core::AuxLosses aux_;
   at::Tensor last_gate_;

@@ -57,6 +57,7 @@ std::shared_ptr<NodeClassifier> make_geomoe(const runtime::Config& c, int64_t in
       .linear_readout(c.get<bool>("linear_readout", d.linear_readout()))
       .layers(c.get<int64_t>("layers", d.layers()))
       .dropout(c.get<double>("dropout", d.dropout()))
+      .input_dropout(c.get<double>("input_dropout", c.get<double>("dropout", d.dropout())))
       .kappas(c.get<std::vector<double>>("kappas", d.kappas()))
       .learn_kappa(c.get<bool>("learn_kappa", d.learn_kappa()))
       .propagation_steps(c.get<int64_t>("propagation_steps", d.propagation_steps()))

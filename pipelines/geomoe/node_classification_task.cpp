@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 
+
 namespace moezoo::pipelines::geomoe {
 
 namespace {
@@ -13,8 +14,10 @@ double accuracy(const at::Tensor& logits, const at::Tensor& y, const at::Tensor&
 
 NodeClassificationTask::NodeClassificationTask(datasets::graph::GraphData graph,
                                                std::shared_ptr<models::geomoe::NodeClassifier> model,
-                                               CurvatureSettings curvature)
-    : graph_(std::move(graph)), model_(std::move(model)) {
+                                               CurvatureSettings curvature,
+                                               models::geomoe::ConsistencyOptions consistency)
+    : graph_(std::move(graph)), model_(std::move(model)), consistency_(consistency) {
+  models::geomoe::check_consistency_options(consistency_);
   curvature.needed = curvature.needed || model_->needs_curvature();
   inputs_ = build_graph_inputs(graph_, curvature);
 }
@@ -30,10 +33,21 @@ void NodeClassificationTask::to_device(const c10::Device& device) {
 runtime::StepResult NodeClassificationTask::train_batch(int64_t, int64_t, const c10::Device& device) {
   to_device(device);
   runtime::StepResult r;
-  const auto logits = model_->forward(inputs_);
-  r.loss = torch::cross_entropy_loss(logits.index({graph_.train_mask}), graph_.y.index({graph_.train_mask}));
-  r.aux = model_->aux_losses();
-  r.metrics["acc"] = accuracy(logits.detach(), graph_.y, graph_.train_mask);
+  const auto& c = consistency_;
+  const auto samples = static_cast<double>(c.samples);
+  std::vector<at::Tensor> logits;  // S x [N, C]
+  for (int64_t s = 0; s < c.samples; ++s) {
+    models::geomoe::GraphInputs perturbed = inputs_;
+    perturbed.x = models::geomoe::drop_nodes(inputs_.x, c.drop_node);
+    logits.push_back(model_->forward(perturbed));
+    const at::Tensor ce =
+        torch::cross_entropy_loss(logits.back().index({graph_.train_mask}), graph_.y.index({graph_.train_mask}));
+    r.loss = r.loss.defined() ? r.loss + ce / samples : ce / samples;
+    for (const auto& [name, value] : model_->aux_losses().terms) r.aux.add(name, value / samples);
+  }
+  if (c.samples > 1 && c.coef > 0)
+    r.aux.add("consistency", c.coef * models::geomoe::consistency_loss(logits, c.temperature));
+  r.metrics["acc"] = accuracy(logits.front().detach(), graph_.y, graph_.train_mask);
   return r;
 }
 

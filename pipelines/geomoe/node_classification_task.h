@@ -1,7 +1,9 @@
 #pragma once
 /// Full-batch semi-supervised node classification as a TrainTask: one batch per
 /// epoch (the whole graph), cross-entropy on the training nodes, accuracy on
-/// the validation and test nodes.
+/// the validation and test nodes. With ConsistencyOptions (train.consistency.*), each
+/// step averages S perturbed passes and adds GRAND's consistency loss on every node
+/// (models/geomoe/consistency_regularization.h).
 
 #include <map>
 #include <memory>
@@ -9,6 +11,7 @@
 #include "core/runtime/train_task.h"
 #include "datasets/graph/graph_data.h"
 #include "pipelines/geomoe/graph_inputs_builder.h"
+#include "models/geomoe/consistency_regularization.h"
 #include "models/geomoe/node_classifier.h"
 
 namespace moezoo::pipelines::geomoe {
@@ -17,7 +20,7 @@ class NodeClassificationTask : public runtime::TrainTask {
  public:
   /// Curvature is computed (or read from its cache) when the model needs_curvature().
   NodeClassificationTask(datasets::graph::GraphData graph, std::shared_ptr<models::geomoe::NodeClassifier> model,
-                         CurvatureSettings curvature = {});
+                         CurvatureSettings curvature = {}, models::geomoe::ConsistencyOptions consistency = {});
 
   torch::nn::Module& module() override { return *model_; }
   int64_t batches_per_epoch() const override { return 1; }
@@ -35,6 +38,7 @@ class NodeClassificationTask : public runtime::TrainTask {
 
   datasets::graph::GraphData graph_;
   std::shared_ptr<models::geomoe::NodeClassifier> model_;
+  models::geomoe::ConsistencyOptions consistency_;
   models::geomoe::GraphInputs inputs_;  // on the current device
   c10::Device device_{c10::kCPU};
 };

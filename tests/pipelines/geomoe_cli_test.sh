@@ -51,6 +51,18 @@ PY
   || fail "infer failed"
 cmp -s "$WORK/pred.csv" "$run/predictions.csv" || fail "infer's predictions differ from the training run's"
 
+# Consistency training (GRAND-style, 2 perturbed passes per step) logs its loss term.
+"$BIN" train --data-root "$WORK/nodata" --out "$WORK/runs_cr" model.name=geomoe model.hidden=16 train.epochs=3 \
+  train.consistency.samples=2 train.consistency.coef=0.7 train.consistency.drop_node=0.5 model.input_dropout=0 \
+  curvature.cache_dir="$WORK/cache" >"$WORK/consistency.log" 2>&1 || fail "consistency training failed: $(tail -5 "$WORK/consistency.log")"
+python3 - "$(ls -d "$WORK"/runs_cr/geomoe/synthetic/*/ | head -1)metrics.csv" <<'PY' || fail "metrics.csv lacks aux/consistency values"
+import csv, sys
+values = [float(r["aux/consistency"]) for r in csv.DictReader(open(sys.argv[1])) if r.get("aux/consistency")]
+assert values and all(v > 0 for v in values), values
+PY
+expect_error "train.consistency.drop_node: must be in .0, 1)" train --data-root "$WORK/nodata" --out "$WORK/runs_cr" \
+  model.name=gcn train.epochs=1 train.consistency.drop_node=1
+
 # reproduce: 2 models x 2 seeds on the synthetic graph, a table and one CSV row per run.
 "$BIN" reproduce --data-root "$WORK/nodata" --out "$WORK/runs" seeds=2 'datasets={synthetic: cora.yaml}' \
   'models={gcn: [model.name=gcn], geomoe: [model.name=geomoe, model.hidden=16]}' \
